@@ -1,0 +1,194 @@
+import { Construct } from 'constructs';
+import { isStrict } from '../model/profile';
+import { ISecretStore, SecretRef } from '../model/secret-ref';
+import { ComponentEndpoint, DaprComponent, DaprComponentProps, MetadataEntry } from './dapr-component';
+
+/** The Vault Agent's default token sink: `vault.hashicorp.com/agent-inject-token` writes it here. */
+export const VAULT_AGENT_TOKEN_PATH = '/vault/secrets/token';
+
+/**
+ * How the Dapr Vault component authenticates. The component has no Kubernetes auth of its own:
+ * it reads a token, either from a file (written by the Vault Agent after Kubernetes auth) or
+ * from a Kubernetes Secret. Exactly one, by construction.
+ */
+export class VaultAuth {
+  /**
+   * A token file written by the Vault Agent injector after Kubernetes auth (`vaultTokenMountPath`).
+   * The workload that uses the store mounts the agent's volume into daprd.
+   * @param mountPath where the token file is inside daprd
+   */
+  public static tokenFile(mountPath: string = VAULT_AGENT_TOKEN_PATH): VaultAuth {
+    return new VaultAuth(mountPath, undefined);
+  }
+
+  /**
+   * A static token from a Kubernetes Secret (`vaultToken` by `secretKeyRef`). Prefer `tokenFile`:
+   * a static token does not expire with the pod.
+   */
+  public static tokenFromSecret(token: SecretRef): VaultAuth {
+    return new VaultAuth(undefined, token);
+  }
+
+  private constructor(
+    /** The token file path, for `vaultTokenMountPath`. */
+    public readonly tokenMountPath: string | undefined,
+    /** The token secret, for `vaultToken`. */
+    public readonly token: SecretRef | undefined,
+  ) {}
+}
+
+/** What the Vault component returns for a secret. */
+export enum VaultValueType {
+  /** A secret is a map of keys (KV data). */
+  MAP = 'map',
+  /** A secret is one text value. */
+  TEXT = 'text',
+}
+
+/** Props of {@link VaultSecretStore}. */
+export interface VaultSecretStoreProps extends DaprComponentProps {
+  /** Vault's address, e.g. `https://vault.example.com:8200`. */
+  readonly vaultAddr: string;
+  /** How the component authenticates (token file from the Vault Agent, or a token Secret). */
+  readonly auth: VaultAuth;
+  /** The KV path prefix under which this store's secrets live (`vaultKVPrefix`); always explicit. */
+  readonly vaultKvPrefix: string;
+  /**
+   * The KV v2 secrets engine mount path.
+   * @default 'secret'
+   */
+  readonly enginePath?: string;
+  /**
+   * Whether the prefix is used (`vaultKVUsePrefix`); false enables bulk get over the whole engine.
+   * @default true
+   */
+  readonly vaultKvUsePrefix?: boolean;
+  /**
+   * CA certificate (PEM text, public) that signed Vault's server certificate (`caPem`).
+   * @default - the system trust store
+   */
+  readonly caPem?: string;
+  /**
+   * Path of a CA certificate file inside daprd (`caCert`).
+   * @default - none
+   */
+  readonly caCertPath?: string;
+  /**
+   * Server name expected in Vault's certificate (`tlsServerName`).
+   * @default - the host of vaultAddr
+   */
+  readonly tlsServerName?: string;
+  /**
+   * Skip TLS verification (`skipVerify`). Refused in staging and prod.
+   * @default false
+   */
+  readonly skipVerify?: boolean;
+  /**
+   * How values are returned (`vaultValueType`).
+   * @default VaultValueType.MAP
+   */
+  readonly valueType?: VaultValueType;
+}
+
+/**
+ * A `secretstores.hashicorp.vault` component. Only keys the real component has are emitted;
+ * there is no `vaultKubernetesMountPath` (guides show it; the component never had it).
+ */
+export class VaultSecretStore extends DaprComponent implements ISecretStore {
+  public readonly componentType = 'secretstores.hashicorp.vault';
+  public readonly auth: VaultAuth;
+  public readonly enginePath: string;
+  public readonly vaultKvPrefix: string;
+  public readonly vaultKvUsePrefix: boolean;
+  public readonly vaultAddr: string;
+  private readonly props: VaultSecretStoreProps;
+
+  public constructor(scope: Construct, id: string, props: VaultSecretStoreProps) {
+    super(scope, id, props);
+    this.props = props;
+    this.auth = props.auth;
+    this.vaultAddr = props.vaultAddr;
+    this.enginePath = props.enginePath ?? 'secret';
+    this.vaultKvPrefix = props.vaultKvPrefix;
+    this.vaultKvUsePrefix = props.vaultKvUsePrefix ?? true;
+    this.applyInitialScopes();
+  }
+
+  /** A reference to a key of a secret in this store. */
+  public secret(secretName: string, key: string): SecretRef {
+    return SecretRef.fromStore(this, secretName, key);
+  }
+
+  /** The KV v2 data path a Vault policy must grant to read a secret of this store. */
+  public secretPolicyPath(secretName: string): string {
+    const prefix = this.vaultKvUsePrefix ? `${trimSlashes(this.vaultKvPrefix)}/` : '';
+    return `${trimSlashes(this.enginePath)}/data/${prefix}${secretName}`;
+  }
+
+  public get endpoints(): ComponentEndpoint[] {
+    const url = parseUrl(this.vaultAddr);
+    return url ? [{ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) }] : [];
+  }
+
+  protected renderMetadata(): MetadataEntry[] {
+    const p = this.props;
+    const m: MetadataEntry[] = [
+      { name: 'vaultAddr', value: p.vaultAddr },
+      { name: 'enginePath', value: this.enginePath },
+      { name: 'vaultKVPrefix', value: p.vaultKvPrefix },
+      { name: 'vaultKVUsePrefix', value: String(this.vaultKvUsePrefix) },
+      { name: 'vaultValueType', value: p.valueType ?? VaultValueType.MAP },
+    ];
+    if (this.auth.tokenMountPath !== undefined) m.push({ name: 'vaultTokenMountPath', value: this.auth.tokenMountPath });
+    if (this.auth.token) m.push({ name: 'vaultToken', secretRef: this.auth.token });
+    if (p.caPem !== undefined) m.push({ name: 'caPem', value: p.caPem });
+    if (p.caCertPath !== undefined) m.push({ name: 'caCert', value: p.caCertPath });
+    if (p.tlsServerName !== undefined) m.push({ name: 'tlsServerName', value: p.tlsServerName });
+    if (p.skipVerify) m.push({ name: 'skipVerify', value: 'true' });
+    return m;
+  }
+
+  // The spec marks both token fields required; the code wants exactly one, which VaultAuth guarantees.
+  protected get selfCheckedRequired(): string[] {
+    return ['vaultToken', 'vaultTokenMountPath'];
+  }
+
+  protected validateSpecific(): string[] {
+    const p = this.props;
+    const errors: string[] = [];
+    const what = `Vault secret store '${this.componentName}'`;
+    const strict = isStrict(this.settings.profile);
+    const url = parseUrl(p.vaultAddr);
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      errors.push(`${what}: vaultAddr '${p.vaultAddr}' is not an http(s) URL: use e.g. 'https://vault.example.com:8200'.`);
+    } else if (url.protocol === 'http:' && strict) {
+      errors.push(`${what}: vaultAddr '${p.vaultAddr}' is plain HTTP in a ${this.settings.profile} environment: tokens would cross the network in clear; use https.`);
+    }
+    if (p.skipVerify && strict) {
+      errors.push(`${what}: skipVerify is true in a ${this.settings.profile} environment: remove it and give Vault's CA with 'caPem' instead.`);
+    }
+    if (!p.vaultKvPrefix.trim()) errors.push(`${what}: vaultKvPrefix is empty: name the prefix explicitly, e.g. 'dapr'.`);
+    if (this.auth.tokenMountPath !== undefined && !this.auth.tokenMountPath.startsWith('/')) {
+      errors.push(`${what}: token file path '${this.auth.tokenMountPath}' is not absolute: use e.g. '${VAULT_AGENT_TOKEN_PATH}'.`);
+    }
+    if (this.auth.token && this.auth.token.store !== undefined) {
+      errors.push(
+        `${what}: its own token '${this.auth.token}' is read from secret store '${this.auth.token.storeName}'; ` +
+          `a secret store's bootstrap token must come from a Kubernetes Secret (SecretRef.fromKubernetesSecret) or a token file.`,
+      );
+    }
+    return errors;
+  }
+}
+
+function trimSlashes(s: string): string {
+  return s.replace(/^\/+|\/+$/g, '');
+}
+
+function parseUrl(s: string): URL | undefined {
+  try {
+    return new URL(s);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,93 @@
+import {
+  BINDINGS_DAPR_VERSION,
+  REFERENCE_DATA,
+  REFERENCE_VERSIONS,
+  ReferenceComponentSpec,
+  ReferenceMetadataField,
+} from '../../imports/dapr-reference-data';
+
+/**
+ * A Dapr release we hold reference data for. Every check (component metadata keys, sidecar
+ * annotations, Helm chart values) reads the data of the pinned version.
+ */
+export class DaprVersion {
+  /** Dapr 1.16.19, for clusters not yet upgraded. */
+  public static readonly V1_16_19 = DaprVersion.of('1.16.19');
+  /** Dapr 1.18.3. */
+  public static readonly V1_18_3 = DaprVersion.of('1.18.3');
+  /** The newest version we hold reference data for (the one `imports/` was generated from). */
+  public static readonly LATEST = DaprVersion.of(BINDINGS_DAPR_VERSION);
+
+  /** Every version we hold reference data for, oldest first. */
+  public static supported(): DaprVersion[] {
+    return REFERENCE_VERSIONS.map((v) => DaprVersion.of(v));
+  }
+
+  /**
+   * A version by its number.
+   * @throws if we hold no reference data for it
+   */
+  public static of(version: string): DaprVersion {
+    if (!REFERENCE_DATA[version]) {
+      throw new Error(
+        `Dapr version '${version}' is not supported: no reference data for it. ` +
+          `Pin one of ${REFERENCE_VERSIONS.join(', ')}, or add its data to ../shared/dapr-reference and run 'npm run import'.`,
+      );
+    }
+    return new DaprVersion(version);
+  }
+
+  private constructor(
+    /** The version number, e.g. `1.18.3`. */
+    public readonly version: string,
+  ) {}
+
+  /** `major.minor`, e.g. `1.18`. */
+  public get minor(): string {
+    return this.version.split('.').slice(0, 2).join('.');
+  }
+
+  /** True if this version is at least `other`. */
+  public isAtLeast(other: DaprVersion): boolean {
+    const a = this.version.split('.').map(Number);
+    const b = other.version.split('.').map(Number);
+    for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
+    return true;
+  }
+
+  /** Every `dapr.io/*` pod annotation key the sidecar injector of this version reads. */
+  public get annotationKeys(): string[] {
+    return [...REFERENCE_DATA[this.version].annotations];
+  }
+
+  /** True if the sidecar injector of this version reads the annotation. */
+  public hasAnnotation(key: string): boolean {
+    return REFERENCE_DATA[this.version].annotations.includes(key);
+  }
+
+  /** Every key path in the Helm chart's values files of this version, with its kind (`map` = free-form below). */
+  public get chartValuePaths(): Record<string, string> {
+    return { ...REFERENCE_DATA[this.version].chartValues };
+  }
+
+  /** The component metadata spec of this version for a type (`state.redis`) and component version (`v1`). */
+  public componentSpec(type: string, componentVersion: string): ReferenceComponentSpec | undefined {
+    return REFERENCE_DATA[this.version].components[`${type}/${componentVersion}`];
+  }
+
+  /** The kinds of Dapr CRDs this version ships. */
+  public get crdKinds(): string[] {
+    return REFERENCE_DATA[this.version].crds.map((c) => c.kind);
+  }
+
+  /** The CRD files of this version's chart (`charts/dapr/crds/<file>` in the dapr/dapr repository at tag `v<version>`). */
+  public get crdFiles(): string[] {
+    return REFERENCE_DATA[this.version].crds.map((c) => c.file);
+  }
+
+  public toString(): string {
+    return this.version;
+  }
+}
+
+export type { ReferenceComponentSpec, ReferenceMetadataField };
