@@ -40,7 +40,12 @@ export interface IStateStore extends IDaprComponent {
 }
 
 /** A pub/sub broker. */
-export interface IPubSub extends IDaprComponent {}
+export interface IPubSub extends IDaprComponent {
+  /** Scopes the app to the pub/sub and lets it publish to the topic (and to no topic it was not granted). */
+  grantPublish(app: IDaprApp, topic: string): void;
+  /** Scopes the app to the pub/sub and lets it subscribe to the topic (and to no topic it was not granted). */
+  grantSubscribe(app: IDaprApp, topic: string): void;
+}
 
 /** One entry of a component's `spec.metadata`: a plain value or a secret reference, never both. */
 export interface MetadataEntry {
@@ -76,7 +81,7 @@ export interface DaprComponentProps {
 /** Metadata keys daprd itself reads on every component of a category, not the component code. */
 const RUNTIME_KEYS: Record<string, string[]> = {
   state: ['actorStateStore', 'keyPrefix'],
-  pubsub: [],
+  pubsub: ['allowedTopics', 'protectedTopics', 'publishingScopes', 'subscriptionScopes'],
   secretstores: [],
 };
 
@@ -113,7 +118,7 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
         initTimeout: initTimeout ? goDuration(initTimeout) : undefined,
         metadata: Lazy.any({
           produce: () =>
-            this.metadata().map((m) =>
+            this.allMetadata().map((m) =>
               m.secretRef ? { name: m.name, secretKeyRef: { name: m.secretRef.secretName, key: m.secretRef.key } } : { name: m.name, value: m.value },
             ),
         }),
@@ -153,6 +158,14 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
   /** The component's `spec.metadata`, in the order it is written. */
   protected abstract renderMetadata(): MetadataEntry[];
 
+  /**
+   * Metadata derived from the finished graph (e.g. topic scopes), rendered after the static part.
+   * Read at synth time, so it sees every grant.
+   */
+  protected dynamicMetadata(): MetadataEntry[] {
+    return [];
+  }
+
   /** Component-specific rules; each message names the bad value and the fix. */
   protected abstract validateSpecific(): string[];
 
@@ -171,6 +184,10 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
   private metadata(): MetadataEntry[] {
     if (!this.renderedMetadata) this.renderedMetadata = this.renderMetadata();
     return this.renderedMetadata;
+  }
+
+  private allMetadata(): MetadataEntry[] {
+    return [...this.metadata(), ...this.dynamicMetadata()];
   }
 
   private authBlock(): { secretStore: string } | undefined {
@@ -247,7 +264,7 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
     }
     const runtimeKeys = RUNTIME_KEYS[this.componentType.split('.')[0]] ?? [];
     const seen = new Set<string>();
-    for (const m of this.metadata()) {
+    for (const m of this.allMetadata()) {
       if (seen.has(m.name)) errors.push(`${what}: metadata '${m.name}' is set twice; set it once.`);
       seen.add(m.name);
       if ((m.value === undefined) === (m.secretRef === undefined)) {

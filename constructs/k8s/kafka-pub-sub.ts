@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { IDaprApp } from '../model/dapr-app';
 import { goDuration } from '../model/go-duration';
 import { isStrict } from '../model/profile';
 import { SecretRef } from '../model/secret-ref';
@@ -124,6 +125,8 @@ export class KafkaPubSub extends DaprComponent implements IPubSub {
   public readonly componentType = 'pubsub.kafka';
   public readonly authType: KafkaAuthType;
   private readonly props: KafkaPubSubProps;
+  private readonly publishing = new Map<string, Set<string>>();
+  private readonly subscribing = new Map<string, Set<string>>();
 
   public constructor(scope: Construct, id: string, props: KafkaPubSubProps) {
     super(scope, id, props);
@@ -139,8 +142,42 @@ export class KafkaPubSub extends DaprComponent implements IPubSub {
     return new DaprSubscription(this, id, { ...options, pubsub: this });
   }
 
+  public grantPublish(app: IDaprApp, topic: string): void {
+    this.addScope(app);
+    addTo(this.publishing, app.appId, topic);
+  }
+
+  public grantSubscribe(app: IDaprApp, topic: string): void {
+    this.addScope(app);
+    addTo(this.subscribing, app.appId, topic);
+  }
+
+  /** Topics each app publishes to, by app-id. */
+  public get publishedTopics(): { [appId: string]: string[] } {
+    return toRecord(this.publishing);
+  }
+
+  /** Topics each app subscribes to, by app-id. */
+  public get subscribedTopics(): { [appId: string]: string[] } {
+    return toRecord(this.subscribing);
+  }
+
   public get endpoints(): ComponentEndpoint[] {
     return this.props.brokers.flatMap((b) => parseHostPorts(b));
+  }
+
+  /**
+   * Topic scopes from the graph: every app in scope is listed, with exactly the topics it was
+   * granted (none for an app that only uses another direction), so no app reaches other topics.
+   */
+  protected dynamicMetadata(): MetadataEntry[] {
+    if (this.publishing.size + this.subscribing.size === 0) return [];
+    const render = (grants: Map<string, Set<string>>) =>
+      this.scopes.map((appId) => `${appId}=${[...(grants.get(appId) ?? [])].sort().join(',')}`).join(';');
+    return [
+      { name: 'publishingScopes', value: render(this.publishing) },
+      { name: 'subscriptionScopes', value: render(this.subscribing) },
+    ];
   }
 
   protected renderMetadata(): MetadataEntry[] {
@@ -208,4 +245,14 @@ export class KafkaPubSub extends DaprComponent implements IPubSub {
     if (p.consumerGroup !== undefined && !p.consumerGroup.trim()) errors.push(`${what}: consumerGroup is empty: omit it to get '{appID}'.`);
     return errors;
   }
+}
+
+function addTo(m: Map<string, Set<string>>, key: string, value: string): void {
+  const set = m.get(key) ?? new Set<string>();
+  set.add(value);
+  m.set(key, set);
+}
+
+function toRecord(m: Map<string, Set<string>>): { [key: string]: string[] } {
+  return Object.fromEntries([...m.keys()].sort().map((k) => [k, [...m.get(k)!].sort()]));
 }

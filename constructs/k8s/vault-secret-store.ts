@@ -3,8 +3,14 @@ import { isStrict } from '../model/profile';
 import { ISecretStore, SecretRef } from '../model/secret-ref';
 import { ComponentEndpoint, DaprComponent, DaprComponentProps, MetadataEntry } from './dapr-component';
 
-/** The Vault Agent's default token sink: `vault.hashicorp.com/agent-inject-token` writes it here. */
-export const VAULT_AGENT_TOKEN_PATH = '/vault/secrets/token';
+/**
+ * Where a workload's Vault Agent writes the Vault token for daprd. The folder is a memory volume
+ * that the workload declares itself, so daprd's mount of it never depends on the order in which
+ * the Dapr and Vault webhooks run (see DaprWorkload).
+ */
+export const VAULT_AGENT_TOKEN_DIR = '/vault/dapr';
+/** The token file inside {@link VAULT_AGENT_TOKEN_DIR}. */
+export const VAULT_AGENT_TOKEN_PATH = `${VAULT_AGENT_TOKEN_DIR}/token`;
 
 /**
  * How the Dapr Vault component authenticates. The component has no Kubernetes auth of its own:
@@ -88,6 +94,12 @@ export interface VaultSecretStoreProps extends DaprComponentProps {
    * @default VaultValueType.MAP
    */
   readonly valueType?: VaultValueType;
+  /**
+   * Mount path of Vault's Kubernetes auth method, which the workloads' Vault Agents log in with
+   * (not component metadata: the component has no Kubernetes auth).
+   * @default 'auth/kubernetes'
+   */
+  readonly kubernetesAuthPath?: string;
 }
 
 /**
@@ -101,6 +113,7 @@ export class VaultSecretStore extends DaprComponent implements ISecretStore {
   public readonly vaultKvPrefix: string;
   public readonly vaultKvUsePrefix: boolean;
   public readonly vaultAddr: string;
+  public readonly kubernetesAuthPath: string;
   private readonly props: VaultSecretStoreProps;
 
   public constructor(scope: Construct, id: string, props: VaultSecretStoreProps) {
@@ -111,6 +124,7 @@ export class VaultSecretStore extends DaprComponent implements ISecretStore {
     this.enginePath = props.enginePath ?? 'secret';
     this.vaultKvPrefix = props.vaultKvPrefix;
     this.vaultKvUsePrefix = props.vaultKvUsePrefix ?? true;
+    this.kubernetesAuthPath = trimSlashes(props.kubernetesAuthPath ?? 'auth/kubernetes');
     this.applyInitialScopes();
   }
 

@@ -1,0 +1,78 @@
+import { Construct } from 'constructs';
+import { IDaprApp } from '../model/dapr-app';
+import { SecretRef } from '../model/secret-ref';
+import { ComponentEndpoint, IPubSub, IStateStore } from './dapr-component';
+
+/** Props of {@link ImportedComponent}. */
+export interface ImportedComponentProps {
+  /** The component's `metadata.name`. */
+  readonly name: string;
+  /** The component's namespace. */
+  readonly namespace: string;
+  /** The component type, e.g. `pubsub.kafka`. */
+  readonly componentType: string;
+  /** The app-ids the component is already scoped to where it is declared. */
+  readonly scopes: string[];
+  /**
+   * Whether it is an actor state store.
+   * @default false
+   */
+  readonly isActorStateStore?: boolean;
+  /**
+   * Where it connects (for egress rules).
+   * @default - none known
+   */
+  readonly endpoints?: ComponentEndpoint[];
+}
+
+/**
+ * A component declared elsewhere (the platform's repository, hand-written YAML) that this code
+ * uses but does not render. Its scopes cannot change from here: an app that uses it must already
+ * be in its scopes, or synth fails saying where to add it.
+ */
+export class ImportedComponent extends Construct implements IStateStore, IPubSub {
+  public readonly componentName: string;
+  public readonly namespace: string;
+  public readonly componentType: string;
+  public readonly isActorStateStore: boolean;
+  public readonly secretRefs: SecretRef[] = [];
+  public readonly endpoints: ComponentEndpoint[];
+  private readonly declaredScopes: string[];
+  private readonly requested = new Map<string, IDaprApp>();
+
+  public constructor(scope: Construct, id: string, props: ImportedComponentProps) {
+    super(scope, id);
+    this.componentName = props.name;
+    this.namespace = props.namespace;
+    this.componentType = props.componentType;
+    this.isActorStateStore = props.isActorStateStore ?? false;
+    this.endpoints = props.endpoints ?? [];
+    this.declaredScopes = [...props.scopes].sort();
+    this.node.addValidation({
+      validate: () =>
+        [...this.requested.values()]
+          .filter((app) => !this.declaredScopes.includes(app.appId))
+          .map(
+            (app) =>
+              `${this.componentType} component '${this.componentName}' (declared elsewhere) is not scoped to app '${app.appId}', which uses it: ` +
+              `add '${app.appId}' to its scopes where it is declared.`,
+          ),
+    });
+  }
+
+  public get scopes(): string[] {
+    return [...this.declaredScopes];
+  }
+
+  public addScope(app: IDaprApp): void {
+    this.requested.set(app.appId, app);
+  }
+
+  public grantPublish(app: IDaprApp, _topic: string): void {
+    this.addScope(app);
+  }
+
+  public grantSubscribe(app: IDaprApp, _topic: string): void {
+    this.addScope(app);
+  }
+}
