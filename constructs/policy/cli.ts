@@ -1,0 +1,136 @@
+/**
+ * `check <dir-or-files...> [--profile dev|staging|prod] [--dapr-version x.y.z] [--json report.json]`
+ *
+ * Prints findings grouped by severity and `N errors, M warnings`. Exit code: 1 if any error,
+ * 0 otherwise, 2 on usage errors (bad arguments, missing or unparsable input).
+ * Run as `npm run check -- dist/prod --profile prod --json report.json`.
+ */
+import { DaprVersion } from '../model/dapr-version';
+import { EnvironmentProfile } from '../model/profile';
+import { CheckResult, checkDocuments, formatText, loadDocuments, parseProfile, PolicyInputError, writeJsonReport } from './engine';
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const PROCESS_IO: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export const USAGE = [
+  'Usage: check <dir-or-files...> [--profile dev|staging|prod] [--dapr-version x.y.z] [--json report.json]',
+  '',
+  '  Checks synthesized Kubernetes manifests (*.yaml, *.yml, *.json) and Terraform JSON (cdk.tf.json)',
+  '  against the Dapr production-readiness rules (docs/policy-rules.md).',
+  '',
+  '  --profile        environment profile (default: prod)',
+  `  --dapr-version   Dapr version of the reference data (${DaprVersion.supported().map((v) => v.version).join(', ')}; default: the dapr helm_release chart version, else the newest)`,
+  '  --json FILE      also write the findings as a JSON report',
+  '',
+  '  Exit code: 1 if any error was found, 0 otherwise, 2 on usage errors.',
+].join('\n');
+
+interface ParsedArgs {
+  readonly paths: string[];
+  readonly profile: EnvironmentProfile;
+  readonly daprVersion?: string;
+  readonly json?: string;
+  readonly help: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): ParsedArgs {
+  const args = [...argv];
+  if (args[0] === 'check') args.shift();
+  const paths: string[] = [];
+  let profile = EnvironmentProfile.PROD;
+  let daprVersion: string | undefined;
+  let json: string | undefined;
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const takeValue = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      const next = args[++i];
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
+      return next;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        help = true;
+        break;
+      case '--profile': {
+        const value = takeValue();
+        const p = parseProfile(value);
+        if (!p) throw new UsageError(`Unknown profile '${value}': use one of ${Object.values(EnvironmentProfile).join(', ')}.`);
+        profile = p;
+        break;
+      }
+      case '--dapr-version':
+        daprVersion = takeValue();
+        break;
+      case '--json':
+        json = takeValue();
+        break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`Unknown option '${arg}'.`);
+        paths.push(arg);
+    }
+  }
+  if (!help && paths.length === 0) throw new UsageError('Give at least one directory or file to check, e.g. dist/prod.');
+  return { paths, profile, daprVersion, json, help };
+}
+
+/** Runs the CLI; returns the exit code (never calls process.exit). */
+export function main(argv: readonly string[], io: CliIo = PROCESS_IO): number {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  let daprVersion: DaprVersion | undefined;
+  try {
+    daprVersion = args.daprVersion === undefined ? undefined : DaprVersion.of(args.daprVersion.replace(/^v/, ''));
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n`);
+    return 2;
+  }
+  let result: CheckResult;
+  try {
+    const docs = loadDocuments(args.paths);
+    if (docs.length === 0) {
+      io.stderr(`No Kubernetes manifests or Terraform JSON found in ${args.paths.join(', ')}: run 'npm run synth' first or pass the right directory.\n`);
+      return 2;
+    }
+    result = checkDocuments(docs, { profile: args.profile, daprVersion });
+  } catch (e) {
+    if (e instanceof PolicyInputError) {
+      io.stderr(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  io.stdout(formatText(result));
+  if (args.json !== undefined) {
+    writeJsonReport(args.json, result);
+    io.stdout(`JSON report written to ${args.json}\n`);
+  }
+  return result.errors > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

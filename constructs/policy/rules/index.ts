@@ -1,0 +1,19 @@
+import { Rule } from '../types';
+import { COMPONENT_RULES } from './components';
+import { CONFIGURATION_RULES } from './configurations';
+import { CONTROL_PLANE_RULES } from './control-plane';
+import { NAMESPACE_RULES } from './namespaces';
+import { SUBSCRIPTION_RULES } from './subscriptions';
+import { WORKLOAD_RULES } from './workloads';
+
+/** Every rule, in id order of areas: components, configurations, workloads, subscriptions, control plane, namespaces. */
+export const ALL_RULES: readonly Rule[] = [
+  ...COMPONENT_RULES,
+  ...CONFIGURATION_RULES,
+  ...WORKLOAD_RULES,
+  ...SUBSCRIPTION_RULES,
+  ...CONTROL_PLANE_RULES,
+  ...NAMESPACE_RULES,
+];
+
+export { COMPONENT_RULES, CONFIGURATION_RULES, WORKLOAD_RULES, SUBSCRIPTION_RULES, CONTROL_PLANE_RULES, NAMESPACE_RULES };

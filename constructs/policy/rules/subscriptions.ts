@@ -1,0 +1,67 @@
+import { Rule, RuleViolation, Severity } from '../types';
+import { quoteList } from '../util';
+import { ALL_PROFILES, inNamespace } from './common';
+
+export const SUBSCRIPTION_PUBSUB: Rule = {
+  id: 'DAPR-SUB-001',
+  severity: Severity.ERROR,
+  profiles: ALL_PROFILES,
+  description:
+    'A Subscription names (`spec.pubsubname`) a pub/sub Component in its namespace, and every subscriber app in its `scopes` is in that Component\'s scopes.',
+  why: 'https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-scopes/',
+  check: ({ index }) => {
+    const out: RuleViolation[] = [];
+    for (const s of index.subscriptions) {
+      const ns = s.object.namespace;
+      const name = s.pubsubName;
+      if (name === undefined || name === '') {
+        out.push({ target: s.object, message: `${s.object.ref} has no spec.pubsubname: set it to the name of a pub/sub Component ${inNamespace(ns)}.` });
+        continue;
+      }
+      const pubsub = index.component(ns, name);
+      if (!pubsub || !pubsub.type.startsWith('pubsub.')) {
+        out.push({
+          target: s.object,
+          message: pubsub
+            ? `${s.object.ref} subscribes through '${name}', but ${pubsub.object.ref} has type '${pubsub.type}', not a pubsub.* type: set spec.pubsubname to a pub/sub Component.`
+            : `${s.object.ref} subscribes through pub/sub '${name}', but there is no Component '${name}' ${inNamespace(ns)}, so no message is ever delivered: create it or fix spec.pubsubname.`,
+        });
+        continue;
+      }
+      if (pubsub.scopes === undefined || s.scopes === undefined) continue;
+      const allowed = new Set(pubsub.scopes);
+      const missing = s.scopes.filter((app) => !allowed.has(app));
+      if (missing.length === 0) continue;
+      out.push({
+        target: s.object,
+        message:
+          `${s.object.ref} is scoped to ${quoteList(missing)}, but pub/sub ${pubsub.object.ref} is not, so ${missing.length === 1 ? 'that app does' : 'those apps do'} not load the broker and never receive topic '${s.topic ?? ''}': ` +
+          `add ${quoteList(missing)} to the scopes of '${name}' or remove ${missing.length === 1 ? 'it' : 'them'} from the Subscription.`,
+      });
+    }
+    return out;
+  },
+};
+
+export const SUBSCRIPTION_DEAD_LETTER: Rule = {
+  id: 'DAPR-SUB-002',
+  severity: Severity.WARNING,
+  profiles: ALL_PROFILES,
+  description: "A Subscription's `deadLetterTopic` has a subscriber (a Subscription to that topic on the same pub/sub), so dead letters are handled.",
+  why: 'https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-deadletter/',
+  check: ({ index }) => {
+    const out: RuleViolation[] = [];
+    for (const s of index.subscriptions) {
+      const dlq = s.deadLetterTopic;
+      if (dlq === undefined || dlq === '') continue;
+      if (index.subscriptionsTo(s.object.namespace, s.pubsubName ?? '', dlq).length > 0) continue;
+      out.push({
+        target: s.object,
+        message: `${s.object.ref} sends failed messages to dead-letter topic '${dlq}', but no Subscription ${inNamespace(s.object.namespace)} reads '${dlq}' from pub/sub '${s.pubsubName ?? ''}', so dead letters pile up unseen: add a Subscription (topic: ${dlq}) for an app that alerts on or replays them.`,
+      });
+    }
+    return out;
+  },
+};
+
+export const SUBSCRIPTION_RULES: readonly Rule[] = [SUBSCRIPTION_PUBSUB, SUBSCRIPTION_DEAD_LETTER];

@@ -1,0 +1,250 @@
+/**
+ * Small, dependency-free helpers the policy rules share: safe access into parsed YAML/JSON,
+ * Kubernetes quantities, Go byte sizes, label selectors, image references and "did you mean".
+ */
+
+/** A parsed YAML/JSON mapping. */
+export type JsonObject = Record<string, unknown>;
+
+/** The value as a mapping, or undefined if it is not a plain object. */
+export function asObject(value: unknown): JsonObject | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
+}
+
+/** The value as an array, or an empty array. */
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The value as a string (numbers and booleans are converted, as Kubernetes and Dapr would), or undefined. */
+export function asString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** The value at a path of keys, or undefined. */
+export function getPath(value: unknown, ...keys: string[]): unknown {
+  let current: unknown = value;
+  for (const key of keys) {
+    const o = asObject(current);
+    if (!o) return undefined;
+    current = o[key];
+  }
+  return current;
+}
+
+/** A string-to-string map (labels, annotations); non-string values are converted, others dropped. */
+export function asStringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const o = asObject(value);
+  if (!o) return out;
+  for (const [k, v] of Object.entries(o)) {
+    const s = asString(v);
+    if (s !== undefined) out[k] = s;
+  }
+  return out;
+}
+
+/** Array of strings (non-strings dropped), or undefined if the value is not an array. */
+export function asStringList(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const out: string[] = [];
+  for (const v of value) {
+    const s = asString(v);
+    if (s !== undefined) out.push(s);
+  }
+  return out;
+}
+
+/** Plain byte-wise string comparison: locale-independent, so output is the same on every machine. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const MIB = 1024 * 1024;
+
+const QUANTITY = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?:[eE]([+-]?[0-9]+))?(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
+const QUANTITY_FACTORS: Record<string, number> = {
+  '': 1,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  Pi: 1024 ** 5,
+  Ei: 1024 ** 6,
+};
+
+/**
+ * A Kubernetes resource quantity (`512Mi`, `1G`, `250m`, `1e9`) as a number in base units
+ * (bytes for memory, cores for CPU), or undefined if it is not a valid quantity.
+ */
+export function parseQuantity(text: string): number | undefined {
+  const m = QUANTITY.exec(text.trim());
+  if (!m) return undefined;
+  const base = Number(m[1]);
+  const exponent = m[2] ? Number(m[2]) : 0;
+  if (m[2] && m[3]) return undefined; // "1e3Mi" is not a quantity
+  const value = base * 10 ** exponent * QUANTITY_FACTORS[m[3] ?? ''];
+  return Number.isFinite(value) ? value : undefined;
+}
+
+const GO_BYTES = /^([0-9]+)(B|KiB|MiB|GiB|TiB)?$/;
+const GO_BYTE_FACTORS: Record<string, number> = { '': 1, B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
+
+/**
+ * A Go runtime byte count as `GOMEMLIMIT` takes it (`460MiB`, `1GiB`, `536870912`): only the
+ * binary units B/KiB/MiB/GiB/TiB exist (Go rejects `Mi`, `MB`, `G`). Returns bytes, or undefined if invalid.
+ */
+export function parseGoByteCount(text: string): number | undefined {
+  const m = GO_BYTES.exec(text.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * GO_BYTE_FACTORS[m[2] ?? ''];
+}
+
+/** Whole MiB, rounded down: the `GOMEMLIMIT` value to suggest. */
+export function floorMiB(bytes: number): number {
+  return Math.floor(bytes / MIB);
+}
+
+/** Parses Dapr's `dapr.io/env` annotation (`K1=v1,K2=v2`) into a map. */
+export function parseDaprEnv(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of text.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    out.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+/**
+ * True if a Kubernetes label selector (`matchLabels` + `matchExpressions`) selects a pod with
+ * these labels. An empty selector selects everything; a missing one selects nothing.
+ */
+export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
+  const sel = asObject(selector);
+  if (!sel) return false;
+  for (const [k, v] of Object.entries(asStringMap(sel.matchLabels))) {
+    if (labels[k] !== v) return false;
+  }
+  for (const raw of asArray(sel.matchExpressions)) {
+    const expr = asObject(raw);
+    if (!expr) return false;
+    const key = asString(expr.key) ?? '';
+    const values = asStringList(expr.values) ?? [];
+    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    switch (asString(expr.operator)) {
+      case 'In':
+        if (!has || !values.includes(labels[key])) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(labels[key])) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** The parts of a container image reference. */
+export interface ImageReference {
+  /** Everything before the tag/digest, e.g. `ghcr.io/acme/orders`. */
+  readonly repository: string;
+  /** The tag, if any (`1.4.2`, `latest`). */
+  readonly tag?: string;
+  /** The digest, if any (`sha256:...`). */
+  readonly digest?: string;
+}
+
+/** Splits `registry:5000/path/name:tag@sha256:...` into repository, tag and digest. */
+export function parseImage(image: string): ImageReference {
+  let rest = image.trim();
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  let tag: string | undefined;
+  if (colon > slash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { repository: rest, tag: tag || undefined, digest: digest || undefined };
+}
+
+/** Levenshtein distance, case-insensitive. */
+function distance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  const prev = new Array<number>(t.length + 1);
+  for (let j = 0; j <= t.length; j++) prev[j] = j;
+  for (let i = 1; i <= s.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= t.length; j++) {
+      const up = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (s[i - 1] === t[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[t.length];
+}
+
+/**
+ * The candidate closest to a misspelt name: same name in another case, a candidate containing it
+ * (`password` → `redisPassword`), or one within a small edit distance. Undefined if none is close.
+ */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const c of candidates) {
+    const cl = c.toLowerCase();
+    let score: number;
+    if (cl === lower) score = 0;
+    else if (lower.length >= 4 && (cl.includes(lower) || lower.includes(cl))) score = 1 + Math.abs(cl.length - lower.length) / 100;
+    else {
+      const d = distance(name, c);
+      if (d > Math.max(2, Math.floor(Math.max(name.length, c.length) / 4))) continue;
+      score = 2 + d;
+    }
+    if (score < bestScore || (score === bestScore && best !== undefined && compareStrings(c, best) < 0)) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** `" (did you mean 'x'?)"` or an empty string. */
+export function didYouMean(name: string, candidates: Iterable<string>): string {
+  const c = closest(name, candidates);
+  return c === undefined ? '' : ` (did you mean '${c}'?)`;
+}
+
+/** A list of names for a message: `'a', 'b' and 'c'`. */
+export function quoteList(names: readonly string[]): string {
+  const q = names.map((n) => `'${n}'`);
+  if (q.length <= 1) return q.join('');
+  return `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+}
