@@ -1,0 +1,160 @@
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { checkNamespace, checkObjectName } from '../model/names';
+
+/** Props of {@link ArgoCdApplication}. */
+export interface ArgoCdApplicationProps {
+  /** Name of the Application, e.g. `dapr-platform-prod`. */
+  readonly name: string;
+  /** Git repository of the committed manifests (https or ssh URL). */
+  readonly repoUrl: string;
+  /** Branch, tag or commit Argo CD follows. */
+  readonly targetRevision: string;
+  /** Directory of the environment's manifests inside the repository, e.g. `dist/prod`. */
+  readonly path: string;
+  /** Namespace the manifests go to by default (the apps namespace). */
+  readonly destinationNamespace: string;
+  /**
+   * The Dapr control-plane namespace (for the differences Dapr patches itself).
+   * @default 'dapr-system'
+   */
+  readonly controlPlaneNamespace?: string;
+  /**
+   * Namespace Argo CD runs in (where Applications live).
+   * @default 'argocd'
+   */
+  readonly argoNamespace?: string;
+  /**
+   * Argo CD project.
+   * @default 'default'
+   */
+  readonly project?: string;
+  /**
+   * API server of the destination cluster, as Argo CD knows it.
+   * @default 'https://kubernetes.default.svc'
+   */
+  readonly destinationServer?: string;
+  /**
+   * Resources the Application waits for (e.g. the control plane, so the Dapr CRDs exist).
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * The Argo CD `Application` of one environment (a `kubernetes_manifest`): syncs the committed cdk8s
+ * output automatically (prune + self-heal) with options that never delete data:
+ * - no `resources-finalizer.argocd.argoproj.io`: deleting the Application leaves its resources;
+ * - `allowEmpty: false`: an empty render (broken commit) never prunes everything;
+ * - `PruneLast`, foreground propagation, server-side apply, no `Replace=true`;
+ * - `ignoreDifferences` (and `RespectIgnoreDifferences`) for what Dapr patches at run time: the
+ *   `dapr-trust-bundle` Secret/ConfigMap data, the injector webhook's `caBundle`, the conversion
+ *   webhook client config of `subscriptions.dapr.io`.
+ * Objects holding data (PVCs, stateful CRs) should carry {@link ArgoCdApplication.KEEP_DATA_ANNOTATION}.
+ *
+ * `kubernetes_manifest` needs the Application CRD (Argo CD installed) at plan time.
+ */
+export class ArgoCdApplication extends Construct {
+  /** Resource-level annotation key that stops Argo CD from pruning or deleting an object. */
+  public static readonly KEEP_DATA_ANNOTATION = 'argocd.argoproj.io/sync-options';
+  /** Its value: never prune, never delete with the Application. */
+  public static readonly KEEP_DATA_ANNOTATION_VALUE = 'Prune=false,Delete=false';
+  /** Application-level sync options. */
+  public static readonly SYNC_OPTIONS = [
+    'ServerSideApply=true',
+    'RespectIgnoreDifferences=true',
+    'PruneLast=true',
+    'PrunePropagationPolicy=foreground',
+    'FailOnSharedResource=true',
+    'CreateNamespace=false',
+  ];
+
+  /** The manifest resource. */
+  public readonly manifest: Manifest;
+  /** The Application object as applied. */
+  public readonly application: { [key: string]: any };
+
+  public constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
+    super(scope, id);
+    const controlPlane = props.controlPlaneNamespace ?? 'dapr-system';
+    const argoNamespace = props.argoNamespace ?? 'argocd';
+    const project = props.project ?? 'default';
+    const server = props.destinationServer ?? 'https://kubernetes.default.svc';
+
+    this.node.addValidation({
+      validate: () => {
+        const errors: string[] = [];
+        for (const e of [
+          checkObjectName('name', props.name),
+          checkNamespace(props.destinationNamespace),
+          checkNamespace(controlPlane),
+          checkNamespace(argoNamespace),
+          checkObjectName('project', project),
+        ]) {
+          if (e) errors.push(e);
+        }
+        if (props.destinationNamespace === 'default') {
+          errors.push(`destinationNamespace 'default' is refused: sync the apps into the environment's apps namespace.`);
+        }
+        if (!/^(https:\/\/\S+|ssh:\/\/\S+|git@[^\s:]+:\S+)$/.test(props.repoUrl)) {
+          errors.push(`repoUrl '${props.repoUrl}' is not an https or ssh Git URL: use e.g. 'https://github.com/acme/platform.git'.`);
+        }
+        if (!/^[A-Za-z0-9._/-]+$/.test(props.targetRevision) || props.targetRevision === 'HEAD') {
+          errors.push(
+            `targetRevision '${props.targetRevision}' is not a branch, tag or commit: name one explicitly (e.g. 'main' or 'v1.4.0'), not HEAD.`,
+          );
+        }
+        if (props.path === '' || props.path.startsWith('/') || props.path.split('/').includes('..') || /\s/.test(props.path)) {
+          errors.push(`path '${props.path}' is not a relative directory inside the repository: use e.g. 'dist/prod'.`);
+        }
+        if (!/^https:\/\/\S+$/.test(server)) {
+          errors.push(`destinationServer '${server}' is not an https URL: use 'https://kubernetes.default.svc' for the cluster Argo CD runs in.`);
+        }
+        return errors;
+      },
+    });
+
+    this.application = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: {
+        name: props.name,
+        namespace: argoNamespace,
+        labels: { 'app.kubernetes.io/managed-by': 'dapr-platform' },
+      },
+      spec: {
+        project,
+        source: { repoURL: props.repoUrl, targetRevision: props.targetRevision, path: props.path },
+        destination: { server, namespace: props.destinationNamespace },
+        syncPolicy: {
+          automated: { prune: true, selfHeal: true, allowEmpty: false },
+          syncOptions: [...ArgoCdApplication.SYNC_OPTIONS],
+          retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+        },
+        ignoreDifferences: [
+          { group: '', kind: 'Secret', name: 'dapr-trust-bundle', namespace: controlPlane, jsonPointers: ['/data'] },
+          { group: '', kind: 'ConfigMap', name: 'dapr-trust-bundle', namespace: controlPlane, jsonPointers: ['/data'] },
+          {
+            group: 'admissionregistration.k8s.io',
+            kind: 'MutatingWebhookConfiguration',
+            name: 'dapr-sidecar-injector',
+            jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
+          },
+          {
+            group: 'apiextensions.k8s.io',
+            kind: 'CustomResourceDefinition',
+            name: 'subscriptions.dapr.io',
+            jsonPointers: ['/spec/conversion/webhook/clientConfig'],
+          },
+        ],
+      },
+    };
+
+    this.manifest = new Manifest(this, 'application', {
+      manifest: this.application,
+      fieldManager: { name: 'dapr-platform', forceConflicts: false },
+      dependsOn: props.dependsOn,
+    });
+  }
+}

@@ -1,0 +1,205 @@
+import { Duration } from 'cdk8s';
+import { KafkaAuthType } from '../constructs/k8s/kafka-pub-sub';
+import { ControlPlaneResources } from '../constructs/terraform/dapr-control-plane';
+import { DaprVersion } from '../constructs/model/dapr-version';
+import { MtlsPolicy } from '../constructs/model/mtls-policy';
+import { EnvironmentProfile } from '../constructs/model/profile';
+
+/** Where the environment's Redis is. */
+export interface RedisSpec {
+  /** `host:port`. */
+  readonly host: string;
+  /** TLS to Redis (a managed TLS endpoint in staging and prod). */
+  readonly tls: boolean;
+  /** True when the platform runs Redis itself in the cluster (dev). */
+  readonly inCluster: boolean;
+}
+
+/** Where the environment's Kafka is. */
+export interface KafkaSpec {
+  /** Bootstrap brokers. */
+  readonly brokers: string[];
+  /** Authentication (SASL over TLS in staging and prod). */
+  readonly authType: KafkaAuthType;
+  /** TLS to the brokers. */
+  readonly tls: boolean;
+  /** True when the platform runs Kafka itself in the cluster (dev). */
+  readonly inCluster: boolean;
+}
+
+/** The Vault the environment uses for app secrets and the Sentry CA. */
+export interface VaultSpec {
+  /** Vault's address. */
+  readonly address: string;
+  /** KV v2 mount for app secrets. */
+  readonly kvMount: string;
+  /** Prefix under the KV mount where the platform's secrets live. */
+  readonly kvPrefix: string;
+  /** Mount of the Kubernetes auth method for this cluster (the agents log in at `auth/<mount>`). */
+  readonly kubernetesAuthMount: string;
+  /** The cluster's API server URL as Vault reaches it (Kubernetes auth verifies tokens there). */
+  readonly kubernetesHost: string;
+  /** PKI mount of the Sentry CA's root (created, or an existing corporate root). */
+  readonly pkiRootMount: string;
+  /** True if the root mount already exists and is not managed here. */
+  readonly existingRoot: boolean;
+  /** PKI mount of Sentry's issuing intermediate. */
+  readonly pkiIntermediateMount: string;
+}
+
+/** Replica counts and autoscaling bounds of the services. */
+export interface SizesSpec {
+  /** Replicas per service (the HPA minimum when autoscaling). */
+  readonly replicas: number;
+  /** HPA maximum; undefined for no autoscaling. */
+  readonly maxReplicas?: number;
+}
+
+/** One environment: everything that differs between dev, staging and prod. */
+export interface EnvironmentSpec {
+  /** `dev`, `staging` or `prod`: the stack and the `dist/<name>` folder. */
+  readonly name: string;
+  /** How strict the environment is. */
+  readonly profile: EnvironmentProfile;
+  /** The Dapr release the cluster runs; every check reads its reference data. */
+  readonly daprVersion: DaprVersion;
+  /** kubeconfig context of the cluster. */
+  readonly clusterContext: string;
+  /** Namespace of the order-management services. */
+  readonly appsNamespace: string;
+  /** Namespace of the control plane. */
+  readonly controlPlaneNamespace: string;
+  /** HA control plane (fixed when the environment is created). */
+  readonly ha: boolean;
+  /** The environment's mTLS policy, read by both planes. */
+  readonly mtls: MtlsPolicy;
+  /** Sentry may generate its own CA (dev only). */
+  readonly selfSignedSentryCa: boolean;
+  readonly vault: VaultSpec;
+  readonly redis: RedisSpec;
+  readonly kafka: KafkaSpec;
+  /** OTLP collector (`host:port`) and the fraction of requests traced. */
+  readonly tracing: { readonly endpoint: string; readonly samplingRate: number };
+  readonly sizes: SizesSpec;
+  /** Scheduler (etcd) storage: class and size, pinned. */
+  readonly schedulerStorage: { readonly storageClassName: string; readonly size: string; readonly inMemory: boolean };
+  /** Argo CD: the repository and path it syncs. */
+  readonly argo: { readonly repoUrl: string; readonly targetRevision: string; readonly path: string };
+  /** Namespaces allowed to reach services' app ports (ingress controller). */
+  readonly ingressNamespaces: string[];
+  /** Namespaces whose Prometheus scrapes the sidecars. */
+  readonly monitoringNamespaces: string[];
+  /**
+   * Remote Terraform state (S3, encrypted): it holds the Sentry issuer key. Dev keeps local state.
+   */
+  readonly terraformState?: { readonly bucket: string; readonly region: string; readonly kmsKeyId?: string };
+  /** Requests (and CPU limits) of each control-plane service; none in dev. */
+  readonly controlPlaneResources?: ControlPlaneResources;
+}
+
+const REPO_URL = 'https://git.example.com/logistics/dapr-platform.git';
+const CONTROL_PLANE_NAMESPACE = 'dapr-system';
+const APPS_NAMESPACE = 'order-management';
+
+const mtls = (trustDomain: string) =>
+  new MtlsPolicy({
+    enabled: true,
+    workloadCertTtl: Duration.hours(24),
+    allowedClockSkew: Duration.minutes(15),
+    controlPlaneTrustDomain: trustDomain,
+    controlPlaneNamespace: CONTROL_PLANE_NAMESPACE,
+  });
+
+const vault = (env: string, existingRoot: boolean): VaultSpec => ({
+  address: `https://vault.${env}.logistics.example.com:8200`,
+  kvMount: 'secret',
+  kvPrefix: 'dapr',
+  kubernetesAuthMount: `kubernetes-${env}`,
+  kubernetesHost: `https://api.${env}.k8s.logistics.example.com:6443`,
+  pkiRootMount: existingRoot ? 'pki-corporate-root' : `pki-dapr-${env}-root`,
+  existingRoot,
+  pkiIntermediateMount: `pki-dapr-${env}-sentry`,
+});
+
+/** Dev: relaxed. No HA, in-cluster Redis and Kafka, Sentry may self-sign, everything traced. */
+export const DEV: EnvironmentSpec = {
+  name: 'dev',
+  profile: EnvironmentProfile.DEV,
+  daprVersion: DaprVersion.LATEST,
+  clusterContext: 'logistics-dev',
+  appsNamespace: APPS_NAMESPACE,
+  controlPlaneNamespace: CONTROL_PLANE_NAMESPACE,
+  ha: false,
+  mtls: mtls('logistics-dev.local'),
+  selfSignedSentryCa: true,
+  vault: vault('dev', false),
+  redis: { host: 'redis-master.data.svc.cluster.local:6379', tls: false, inCluster: true },
+  kafka: { brokers: ['events-kafka-bootstrap.data.svc.cluster.local:9092'], authType: KafkaAuthType.PASSWORD, tls: false, inCluster: true },
+  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 1 },
+  sizes: { replicas: 1 },
+  schedulerStorage: { storageClassName: 'standard', size: '1Gi', inMemory: false },
+  argo: { repoUrl: REPO_URL, targetRevision: 'main', path: 'dist/dev' },
+  ingressNamespaces: ['ingress-nginx'],
+  monitoringNamespaces: ['monitoring'],
+};
+
+/** Staging: strict, like prod on smaller sizes. */
+export const STAGING: EnvironmentSpec = {
+  name: 'staging',
+  profile: EnvironmentProfile.STAGING,
+  daprVersion: DaprVersion.LATEST,
+  clusterContext: 'logistics-staging',
+  appsNamespace: APPS_NAMESPACE,
+  controlPlaneNamespace: CONTROL_PLANE_NAMESPACE,
+  ha: true,
+  mtls: mtls('logistics-staging.local'),
+  selfSignedSentryCa: false,
+  vault: vault('staging', true),
+  redis: { host: 'orders-redis.staging.logistics.example.com:6380', tls: true, inCluster: false },
+  kafka: {
+    brokers: ['kafka-0.staging.logistics.example.com:9093', 'kafka-1.staging.logistics.example.com:9093', 'kafka-2.staging.logistics.example.com:9093'],
+    authType: KafkaAuthType.PASSWORD,
+    tls: true,
+    inCluster: false,
+  },
+  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.25 },
+  sizes: { replicas: 2, maxReplicas: 4 },
+  schedulerStorage: { storageClassName: 'ssd-retain', size: '16Gi', inMemory: false },
+  argo: { repoUrl: REPO_URL, targetRevision: 'main', path: 'dist/staging' },
+  ingressNamespaces: ['ingress-nginx'],
+  monitoringNamespaces: ['monitoring'],
+  terraformState: { bucket: 'logistics-terraform-state', region: 'eu-central-1', kmsKeyId: 'alias/terraform-state' },
+  controlPlaneResources: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '1' },
+};
+
+/** Prod: strict. HA, managed TLS Redis, SASL over TLS Kafka, a Vault PKI Sentry CA, 10% tracing. */
+export const PROD: EnvironmentSpec = {
+  name: 'prod',
+  profile: EnvironmentProfile.PROD,
+  daprVersion: DaprVersion.LATEST,
+  clusterContext: 'logistics-prod',
+  appsNamespace: APPS_NAMESPACE,
+  controlPlaneNamespace: CONTROL_PLANE_NAMESPACE,
+  ha: true,
+  mtls: mtls('logistics-prod.local'),
+  selfSignedSentryCa: false,
+  vault: vault('prod', true),
+  redis: { host: 'orders-redis.prod.logistics.example.com:6380', tls: true, inCluster: false },
+  kafka: {
+    brokers: ['kafka-0.prod.logistics.example.com:9093', 'kafka-1.prod.logistics.example.com:9093', 'kafka-2.prod.logistics.example.com:9093'],
+    authType: KafkaAuthType.PASSWORD,
+    tls: true,
+    inCluster: false,
+  },
+  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.1 },
+  sizes: { replicas: 3, maxReplicas: 10 },
+  schedulerStorage: { storageClassName: 'ssd-retain', size: '16Gi', inMemory: false },
+  argo: { repoUrl: REPO_URL, targetRevision: 'main', path: 'dist/prod' },
+  ingressNamespaces: ['ingress-nginx'],
+  monitoringNamespaces: ['monitoring'],
+  terraformState: { bucket: 'logistics-terraform-state', region: 'eu-central-1', kmsKeyId: 'alias/terraform-state' },
+  controlPlaneResources: { cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '2' },
+};
+
+/** Every environment, in the order synth writes them. */
+export const ENVIRONMENTS: EnvironmentSpec[] = [DEV, STAGING, PROD];

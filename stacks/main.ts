@@ -1,0 +1,160 @@
+/*
+ * `npm run synth`: every environment's Kubernetes manifests (dist/<env>/, committed, synced by
+ * Argo CD) and Terraform JSON (cdktf.out/stacks/<env>/, applied by `cdktf deploy` from CI), from
+ * one model. Stops with every error listed when the model is invalid.
+ *
+ *   node build/stacks/main.js [--env <name>] [--dist <dir>] [--cdktf-out <dir>]
+ */
+import * as path from 'path';
+import { App as K8sApp, Testing } from 'cdk8s';
+import { App as TfApp } from 'cdktf';
+import { validationErrors } from '../constructs/model/validation';
+import { checkDocuments, documentsFromObjects, Finding, Severity } from '../constructs/policy/engine';
+import { ENVIRONMENTS, EnvironmentSpec } from './environments';
+import { groupManifests, toYaml, writeFiles } from './manifests';
+import { buildPlatform, Platform } from './platform';
+import { countBy, EnvironmentSummary, formatSummary, resourceTotals } from './summary';
+import { addTerraformStack } from './terraform';
+import { topologyMarkdown, topologyOf } from './topology';
+
+/** What one environment produced, in memory. */
+export interface EnvironmentOutput {
+  readonly env: EnvironmentSpec;
+  readonly platform: Platform;
+  readonly manifests: any[];
+  /** Terraform JSON of the environment's stack. */
+  readonly terraform: any;
+  readonly summary: EnvironmentSummary;
+  /** Files under dist/<env>/ and their content. */
+  readonly files: { file: string; content: string }[];
+  /** The policy engine's warnings (errors stop the synth). */
+  readonly warnings: Finding[];
+}
+
+export interface SynthOptions {
+  /** Environments to synthesize; all when empty. */
+  readonly only?: string[];
+  readonly distDir: string;
+  readonly cdktfOutDir: string;
+  /** Write files (false: build and validate in memory only). */
+  readonly write: boolean;
+}
+
+/** Thrown when the model is invalid: carries every error of every environment. */
+export class SynthError extends Error {
+  public constructor(public readonly errors: string[]) {
+    super(`Synth failed with ${errors.length} error(s):\n  ${errors.join('\n  ')}`);
+  }
+}
+
+/** Builds, validates and (optionally) writes the selected environments. */
+export function synthesize(options: SynthOptions): EnvironmentOutput[] {
+  const unknown = (options.only ?? []).filter((n) => !ENVIRONMENTS.some((e) => e.name === n));
+  if (unknown.length) throw new SynthError([`unknown environment(s) ${unknown.join(', ')}: use one of ${ENVIRONMENTS.map((e) => e.name).join(', ')}`]);
+  const envs = ENVIRONMENTS.filter((e) => !options.only?.length || options.only.includes(e.name));
+
+  const tfApp = new TfApp({ outdir: options.cdktfOutDir, skipValidation: true });
+  const built = envs.map((env) => {
+    const k8sApp: K8sApp = Testing.app();
+    const platform = buildPlatform(k8sApp, env);
+    const stack = addTerraformStack(tfApp, env, platform);
+    return { env, k8sApp, platform, stack };
+  });
+
+  // Every error of both planes and every environment, before anything is written.
+  const errors = [...built.flatMap((b) => validationErrors(b.k8sApp).map((e) => `${b.env.name}: ${e}`)), ...validationErrors(tfApp)];
+  if (errors.length) throw new SynthError(errors);
+
+  // The policy engine reads the synthesized documents of both planes, as `npm run check` does.
+  const rendered = built.map((b) => ({ ...b, manifests: b.platform.chart.toJson(), terraform: b.stack.toTerraform() }));
+  const policyErrors: string[] = [];
+  const warnings = new Map<string, Finding[]>();
+  for (const r of rendered) {
+    const docs = [
+      ...documentsFromObjects(`dist/${r.env.name}`, r.manifests, 'kubernetes'),
+      ...documentsFromObjects(`cdktf.out/stacks/${r.env.name}/cdk.tf.json`, [r.terraform], 'terraform'),
+    ];
+    const result = checkDocuments(docs, { profile: r.env.profile, daprVersion: r.env.daprVersion.version });
+    policyErrors.push(...result.findings.filter((f) => f.severity === Severity.ERROR).map((f) => `${r.env.name}: [${f.ruleId}] ${f.object}: ${f.message}`));
+    warnings.set(r.env.name, result.findings.filter((f) => f.severity !== Severity.ERROR));
+  }
+  if (policyErrors.length) throw new SynthError(policyErrors);
+
+  if (options.write) tfApp.synth();
+  return rendered.map(({ env, platform, manifests, terraform }) => {
+    const topology = topologyOf(platform.chart, env.name, env.appsNamespace);
+    const files = [
+      ...groupManifests(manifests).map((f) => ({ file: f.file, content: toYaml(f.documents) })),
+      { file: 'TOPOLOGY.md', content: topologyMarkdown(topology) },
+      { file: 'topology.json', content: `${JSON.stringify(topology, null, 2)}\n` },
+    ];
+    const distDir = path.join(options.distDir, env.name);
+    if (options.write) writeFiles(distDir, files);
+    const totals = resourceTotals(manifests);
+    const summary: EnvironmentSummary = {
+      environment: env.name,
+      profile: env.profile,
+      daprVersion: env.daprVersion.version,
+      terraformResources: countBy(terraformResources(terraform), (r) => r),
+      kubernetesObjects: countBy(manifests, (m) => m.kind),
+      workloads: totals.workloads,
+      pods: totals.pods,
+      app: totals.app,
+      sidecars: totals.sidecars,
+      manifestDir: path.relative(process.cwd(), distDir) || distDir,
+      manifestFiles: files.length,
+      terraformFile: path.relative(process.cwd(), path.join(options.cdktfOutDir, 'stacks', env.name, 'cdk.tf.json')),
+    };
+    return { env, platform, manifests, terraform, summary, files, warnings: warnings.get(env.name) ?? [] };
+  });
+}
+
+/** Resource types of a Terraform JSON document, one entry per resource. */
+export function terraformResources(tf: any): string[] {
+  const out: string[] = [];
+  for (const [type, byName] of Object.entries<any>(tf.resource ?? {})) for (const _ of Object.keys(byName)) out.push(type);
+  return out;
+}
+
+function parseArgs(argv: string[]): SynthOptions {
+  const only: string[] = [];
+  let distDir = 'dist';
+  let cdktfOutDir = 'cdktf.out';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new SynthError([`${a} needs a value`]);
+      return v;
+    };
+    if (a === '--env') only.push(...value().split(','));
+    else if (a === '--dist') distDir = value();
+    else if (a === '--cdktf-out') cdktfOutDir = value();
+    else throw new SynthError([`unknown argument '${a}': use --env <name>, --dist <dir>, --cdktf-out <dir>`]);
+  }
+  return { only, distDir, cdktfOutDir, write: true };
+}
+
+export function main(argv: string[]): number {
+  try {
+    const options = parseArgs(argv);
+    const outputs = synthesize(options);
+    for (const o of outputs) {
+      console.log(formatSummary(o.summary));
+      for (const w of o.warnings) console.log(`  warning [${w.ruleId}] ${w.object}: ${w.message}`);
+      console.log('');
+    }
+    console.log(`Synthesized ${outputs.map((o) => o.env.name).join(', ')}. Commit ${options.distDir}/; CI applies ${options.cdktfOutDir}/stacks/<env> with 'cdktf deploy'.`);
+    return 0;
+  } catch (e) {
+    if (e instanceof SynthError) {
+      console.error(e.message);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,106 @@
+/** Totals of CPU (millicores) and memory (MiB) requests and limits. */
+export interface ResourceTotals {
+  cpuRequestMillis: number;
+  cpuLimitMillis: number;
+  memoryRequestMiB: number;
+  memoryLimitMiB: number;
+}
+
+/** What synth made for one environment. */
+export interface EnvironmentSummary {
+  readonly environment: string;
+  readonly profile: string;
+  readonly daprVersion: string;
+  readonly terraformResources: { [type: string]: number };
+  readonly kubernetesObjects: { [kind: string]: number };
+  readonly workloads: number;
+  readonly pods: number;
+  readonly app: ResourceTotals;
+  readonly sidecars: ResourceTotals;
+  readonly manifestDir: string;
+  readonly manifestFiles: number;
+  readonly terraformFile: string;
+}
+
+/** Parses a Kubernetes CPU quantity to millicores. */
+export function parseCpu(q: string | undefined): number {
+  if (!q) return 0;
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q);
+  if (!m) throw new Error(`unparseable CPU quantity '${q}'`);
+  return m[2] ? Number(m[1]) : Number(m[1]) * 1000;
+}
+
+/** Parses a Kubernetes memory quantity to MiB. */
+export function parseMemory(q: string | undefined): number {
+  if (!q) return 0;
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(q);
+  if (!m) throw new Error(`unparseable memory quantity '${q}'`);
+  const factor: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, K: 1e3 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576, T: 1e12 / 1048576 };
+  return Number(m[1]) * (m[2] ? factor[m[2]] : 1 / 1048576);
+}
+
+const zero = (): ResourceTotals => ({ cpuRequestMillis: 0, cpuLimitMillis: 0, memoryRequestMiB: 0, memoryLimitMiB: 0 });
+
+/**
+ * Counts what the manifests cost at their minimum replica count (HPA minimum when autoscaled):
+ * the app containers, and the daprd sidecars the injector adds from the pod annotations.
+ */
+export function resourceTotals(manifests: any[]): { workloads: number; pods: number; app: ResourceTotals; sidecars: ResourceTotals } {
+  const hpaMin = new Map<string, number>();
+  for (const m of manifests) {
+    if (m.kind === 'HorizontalPodAutoscaler') hpaMin.set(`${m.metadata.namespace}/${m.spec.scaleTargetRef.name}`, m.spec.minReplicas ?? 1);
+  }
+  const app = zero();
+  const sidecars = zero();
+  let workloads = 0;
+  let pods = 0;
+  for (const d of manifests.filter((m) => m.kind === 'Deployment')) {
+    workloads++;
+    const replicas = d.spec.replicas ?? hpaMin.get(`${d.metadata.namespace}/${d.metadata.name}`) ?? 1;
+    pods += replicas;
+    for (const c of d.spec.template.spec.containers) {
+      app.cpuRequestMillis += replicas * parseCpu(c.resources?.requests?.cpu);
+      app.cpuLimitMillis += replicas * parseCpu(c.resources?.limits?.cpu);
+      app.memoryRequestMiB += replicas * parseMemory(c.resources?.requests?.memory);
+      app.memoryLimitMiB += replicas * parseMemory(c.resources?.limits?.memory);
+    }
+    const a = d.spec.template.metadata?.annotations ?? {};
+    if (a['dapr.io/enabled'] === 'true') {
+      sidecars.cpuRequestMillis += replicas * parseCpu(a['dapr.io/sidecar-cpu-request']);
+      sidecars.cpuLimitMillis += replicas * parseCpu(a['dapr.io/sidecar-cpu-limit']);
+      sidecars.memoryRequestMiB += replicas * parseMemory(a['dapr.io/sidecar-memory-request']);
+      sidecars.memoryLimitMiB += replicas * parseMemory(a['dapr.io/sidecar-memory-limit']);
+    }
+  }
+  return { workloads, pods, app, sidecars };
+}
+
+/** Counts objects by a key. */
+export function countBy<T>(items: T[], key: (t: T) => string): { [k: string]: number } {
+  const out: { [k: string]: number } = {};
+  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
+  return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
+}
+
+const cpu = (m: number) => `${(m / 1000).toFixed(2)} CPU`;
+const mem = (m: number) => (m >= 1024 ? `${(m / 1024).toFixed(2)} GiB` : `${Math.round(m)} MiB`);
+const list = (r: { [k: string]: number }) =>
+  Object.entries(r)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+const total = (r: { [k: string]: number }) => Object.values(r).reduce((a, b) => a + b, 0);
+
+/** The table printed per environment. */
+export function formatSummary(s: EnvironmentSummary): string {
+  const rows: [string, string][] = [
+    ['Terraform resources', `${total(s.terraformResources)} (${list(s.terraformResources)})`],
+    ['Kubernetes objects', `${total(s.kubernetesObjects)} (${list(s.kubernetesObjects)})`],
+    ['Workloads', `${s.workloads} (${s.pods} pods at minimum replicas)`],
+    ['App requests / limits', `${cpu(s.app.cpuRequestMillis)} / ${cpu(s.app.cpuLimitMillis)}, ${mem(s.app.memoryRequestMiB)} / ${mem(s.app.memoryLimitMiB)}`],
+    ['Sidecar requests / limits', `${cpu(s.sidecars.cpuRequestMillis)} / ${cpu(s.sidecars.cpuLimitMillis)}, ${mem(s.sidecars.memoryRequestMiB)} / ${mem(s.sidecars.memoryLimitMiB)}`],
+    ['Manifests', `${s.manifestDir}/ (${s.manifestFiles} files)`],
+    ['Terraform', s.terraformFile],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return [`${s.environment} (profile ${s.profile}, Dapr ${s.daprVersion})`, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
+}

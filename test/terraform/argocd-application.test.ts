@@ -1,0 +1,82 @@
+import { ArgoCdApplication, ArgoCdApplicationProps } from '../../constructs/terraform/argocd-application';
+import { errorsOf, findResource, providerStack, synthJson } from './helpers';
+
+function app(o: Partial<ArgoCdApplicationProps> = {}) {
+  const stack = providerStack();
+  new ArgoCdApplication(stack, 'argo', {
+    name: 'dapr-platform-prod',
+    repoUrl: 'https://github.com/acme/platform.git',
+    targetRevision: 'main',
+    path: 'dist/prod',
+    destinationNamespace: 'shop',
+    ...o,
+  });
+  return stack;
+}
+
+describe('ArgoCdApplication', () => {
+  const manifest = findResource(synthJson(app()), 'kubernetes_manifest');
+  const application = manifest.manifest;
+
+  test('an Application in argocd syncing the committed manifests of the environment', () => {
+    expect(application.apiVersion).toBe('argoproj.io/v1alpha1');
+    expect(application.kind).toBe('Application');
+    expect(application.metadata).toEqual({ name: 'dapr-platform-prod', namespace: 'argocd', labels: { 'app.kubernetes.io/managed-by': 'dapr-platform' } });
+    expect(application.spec.project).toBe('default');
+    expect(application.spec.source).toEqual({ repoURL: 'https://github.com/acme/platform.git', targetRevision: 'main', path: 'dist/prod' });
+    expect(application.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'shop' });
+    expect(manifest.field_manager).toEqual({ name: 'dapr-platform', force_conflicts: false });
+  });
+
+  test('automated prune + self-heal with options that never delete data', () => {
+    expect(application.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
+    expect(application.spec.syncPolicy.syncOptions).toEqual([
+      'ServerSideApply=true',
+      'RespectIgnoreDifferences=true',
+      'PruneLast=true',
+      'PrunePropagationPolicy=foreground',
+      'FailOnSharedResource=true',
+      'CreateNamespace=false',
+    ]);
+    expect(application.spec.syncPolicy.syncOptions.some((o: string) => o.startsWith('Replace='))).toBe(false);
+    expect(application.metadata.finalizers).toBeUndefined();
+    expect(`${ArgoCdApplication.KEEP_DATA_ANNOTATION}: ${ArgoCdApplication.KEEP_DATA_ANNOTATION_VALUE}`).toBe('argocd.argoproj.io/sync-options: Prune=false,Delete=false');
+  });
+
+  test('ignores what Dapr patches itself', () => {
+    expect(application.spec.ignoreDifferences).toEqual([
+      { group: '', kind: 'Secret', name: 'dapr-trust-bundle', namespace: 'dapr-system', jsonPointers: ['/data'] },
+      { group: '', kind: 'ConfigMap', name: 'dapr-trust-bundle', namespace: 'dapr-system', jsonPointers: ['/data'] },
+      {
+        group: 'admissionregistration.k8s.io',
+        kind: 'MutatingWebhookConfiguration',
+        name: 'dapr-sidecar-injector',
+        jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
+      },
+      { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', name: 'subscriptions.dapr.io', jsonPointers: ['/spec/conversion/webhook/clientConfig'] },
+    ]);
+  });
+});
+
+describe('ArgoCdApplication validation', () => {
+  test('the default input is valid', () => {
+    expect(errorsOf(app())).toEqual([]);
+  });
+
+  test('repo URL, revision, path and destination are checked', () => {
+    expect(errorsOf(app({ repoUrl: 'github.com/acme/platform', targetRevision: 'HEAD', path: '../dist', destinationNamespace: 'default' }))).toEqual([
+      `destinationNamespace 'default' is refused: sync the apps into the environment's apps namespace.`,
+      `repoUrl 'github.com/acme/platform' is not an https or ssh Git URL: use e.g. 'https://github.com/acme/platform.git'.`,
+      `targetRevision 'HEAD' is not a branch, tag or commit: name one explicitly (e.g. 'main' or 'v1.4.0'), not HEAD.`,
+      `path '../dist' is not a relative directory inside the repository: use e.g. 'dist/prod'.`,
+    ]);
+    const names = errorsOf(app({ name: 'Dapr Platform', project: 'Team_A', argoNamespace: 'Argo' }));
+    expect(names).toHaveLength(3);
+    expect(names[0]).toMatch(/^name 'Dapr Platform' is not a valid Kubernetes name/);
+    expect(names[1]).toMatch(/^namespace 'Argo' is not a DNS-1123 label/);
+    expect(names[2]).toMatch(/^project 'Team_A' is not a valid Kubernetes name/);
+    expect(errorsOf(app({ repoUrl: 'git@github.com:acme/platform.git', destinationServer: 'http://x' }))).toEqual([
+      `destinationServer 'http://x' is not an https URL: use 'https://kubernetes.default.svc' for the cluster Argo CD runs in.`,
+    ]);
+  });
+});

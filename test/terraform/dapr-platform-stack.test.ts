@@ -1,0 +1,157 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Duration } from 'cdk8s';
+import { App } from 'cdktf';
+import { EnvironmentProfile } from '../../constructs/model/profile';
+import { RootCaSource } from '../../constructs/terraform/sentry-trust-bundle';
+import { DaprPlatformStack } from '../../constructs/terraform/dapr-platform-stack';
+import { devProps, errorsOf, findResource, platformStack, prodProps, requireShared, resources, synthJson } from './helpers';
+
+describe('DaprPlatformStack (prod)', () => {
+  const stack = platformStack('prod', prodProps());
+  const json = synthJson(stack);
+
+  test('kubernetes, helm and vault providers on the environment context; required_providers with full registry sources', () => {
+    expect(json.provider.kubernetes).toEqual([{ config_path: '~/.kube/config', config_context: 'prod-eu' }]);
+    expect(json.provider.helm).toEqual([{ kubernetes: { config_path: '~/.kube/config', config_context: 'prod-eu' } }]);
+    expect(json.provider.vault).toEqual([{ address: 'https://vault.example.com:8200' }]);
+    expect(json.terraform.required_providers).toEqual({
+      kubernetes: { source: 'registry.terraform.io/hashicorp/kubernetes', version: '2.38.0' },
+      helm: { source: 'registry.terraform.io/hashicorp/helm', version: '3.1.1' },
+      vault: { source: 'registry.terraform.io/hashicorp/vault', version: '5.6.0' },
+    });
+  });
+
+  test('an encrypted S3 backend per environment', () => {
+    expect(json.terraform.backend).toEqual({
+      s3: {
+        bucket: 'acme-tfstate',
+        key: 'dapr-platform/prod/terraform.tfstate',
+        region: 'eu-central-1',
+        encrypt: true,
+        kms_key_id: 'alias/tfstate',
+        use_lockfile: true,
+      },
+    });
+    const locked = synthJson(platformStack('prod', prodProps({ stateLockTable: 'tf-locks' })));
+    expect(locked.terraform.backend.s3.dynamodb_table).toBe('tf-locks');
+    expect(locked.terraform.backend.s3.use_lockfile).toBeUndefined();
+  });
+
+  test('prevent_destroy on the PKI mounts, the KV mount and the namespaces', () => {
+    const mounts = Object.values(resources(json, 'vault_mount')) as any[];
+    expect(mounts.map((m) => [m.path, m.lifecycle?.prevent_destroy]).sort()).toEqual([
+      ['pki-dapr-prod-issuer', true],
+      ['pki-dapr-prod-root', true],
+      ['secret', true],
+    ]);
+    for (const ns of Object.values(resources(json, 'kubernetes_namespace_v1')) as any[]) expect(ns.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test('composes the pieces with per-environment names and no dev brokers', () => {
+    expect(findResource(json, 'vault_auth_backend').path).toBe('kubernetes-prod');
+    expect(Object.values(resources(json, 'vault_policy')).map((p: any) => p.name).sort()).toEqual(['dapr-prod-shop-orders', 'dapr-prod-shop-payments']);
+    expect(findResource(json, 'kubernetes_manifest').manifest.metadata.name).toBe('dapr-platform-prod');
+    expect(Object.values(resources(json, 'helm_release')).map((r: any) => r.name).sort()).toEqual(['dapr', 'vault']);
+    expect(Object.values(resources(json, 'kubernetes_namespace_v1')).map((n: any) => n.metadata.name).sort()).toEqual(['dapr-system', 'shop', 'vault-injector']);
+    expect(stack.devBrokers).toBeUndefined();
+    const argo = findResource(json, 'kubernetes_manifest');
+    expect(argo.depends_on.some((d: string) => d.startsWith('helm_release.dapr-control-plane_release'))).toBe(true);
+  });
+
+  test('an existing corporate root can be used instead of a created one', () => {
+    const j = synthJson(platformStack('prod', prodProps({ pkiRootSource: RootCaSource.EXISTING_MOUNT, pkiRootMountPath: 'pki-corp', rootCaTtl: Duration.days(1825) })));
+    expect(resources(j, 'vault_pki_secret_backend_root_cert')).toEqual({});
+    expect(findResource(j, 'vault_pki_secret_backend_root_sign_intermediate').backend).toBe('pki-corp');
+  });
+});
+
+describe('DaprPlatformStack (dev)', () => {
+  const stack = platformStack('dev', devProps());
+  const json = synthJson(stack);
+
+  test('a local backend at a stable relative path', () => {
+    expect(json.terraform.backend).toEqual({ local: { path: '../../../terraform.dev.tfstate' } });
+  });
+
+  test('dev brokers on, Sentry self-signed (no PKI), nothing protected from destroy', () => {
+    expect(stack.devBrokers).toBeDefined();
+    expect(stack.sentryTrustBundle).toBeUndefined();
+    expect(resources(json, 'vault_pki_secret_backend_root_cert')).toEqual({});
+    expect(Object.values(resources(json, 'helm_release')).map((r: any) => r.name).sort()).toEqual(['dapr', 'redis', 'strimzi', 'vault']);
+    expect(JSON.stringify(json)).not.toContain('prevent_destroy');
+    const kv = Object.values(resources(json, 'vault_kv_secret_v2')).map((k: any) => `${k.mount}/data/${k.name}`);
+    expect(kv.sort()).toEqual(['secret/data/dapr/kafka', 'secret/data/dapr/redis']);
+    const aligned = platformStack('dev', devProps({ devBrokersNamespace: 'data', devKafkaClusterName: 'events' }));
+    expect(aligned.devBrokers!.kafkaBrokers).toBe('events-kafka-bootstrap.data.svc.cluster.local:9092');
+  });
+});
+
+describe('DaprPlatformStack validation', () => {
+  test('strict environments need the remote state backend and their own CA', () => {
+    const stack = platformStack('staging', prodProps({ profile: EnvironmentProfile.STAGING, stateBucket: undefined, sentrySelfSigned: true }));
+    const errs = errorsOf(stack);
+    expect(errs).toContain(`no stateBucket in a staging environment: its state holds the Sentry issuer key; set stateBucket and stateRegion (S3, encrypted).`);
+    expect(errs).toContain(`sentrySelfSigned is true in a staging environment: strict profiles bring their own CA from Vault PKI; drop sentrySelfSigned.`);
+    expect(errs).toContain(`no sentryCa in a staging environment: Sentry would self-sign its CA. Pass a SentryTrustBundle (Vault PKI) as sentryCa.`);
+  });
+
+  test('a state bucket needs its region', () => {
+    expect(errorsOf(platformStack('prod', prodProps({ stateRegion: undefined })))).toEqual([
+      `stateBucket 'acme-tfstate' has no stateRegion: set the bucket's region, e.g. 'eu-central-1'.`,
+    ]);
+  });
+
+  test('the environment name must be a DNS label', () => {
+    expect(errorsOf(platformStack('Prod_EU', prodProps()))).toContain(
+      `environment name (stack id) 'Prod_EU' is not a short DNS label: use e.g. 'prod' or 'staging-eu'.`,
+    );
+  });
+
+  test('dev brokers are refused in prod', () => {
+    expect(errorsOf(platformStack('prod', prodProps({ devBrokers: true })))).toEqual([
+      'DevBrokers in a prod environment: in-cluster brokers are for dev only; use the managed Redis and Kafka there.',
+    ]);
+  });
+});
+
+describe('synth with plain node', () => {
+  test('new App({ outdir }) + app.synth() writes cdktf.out/stacks/<env>/cdk.tf.json, identically twice, without a Terraform binary', () => {
+    const synthOnce = () => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-out-'));
+      const app = new App({ outdir });
+      new DaprPlatformStack(app, 'prod', prodProps());
+      new DaprPlatformStack(app, 'dev', devProps());
+      app.synth();
+      return outdir;
+    };
+    const savedPath = process.env.PATH;
+    process.env.PATH = ''; // cdktf's own DataResource would shell out to `terraform version` here
+    let a: string;
+    let b: string;
+    try {
+      a = synthOnce();
+      b = synthOnce();
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    for (const env of ['prod', 'dev']) {
+      const file = path.join(a, 'stacks', env, 'cdk.tf.json');
+      expect(fs.existsSync(file)).toBe(true);
+      expect(fs.readFileSync(file, 'utf8')).toBe(fs.readFileSync(path.join(b, 'stacks', env, 'cdk.tf.json'), 'utf8'));
+    }
+    const prod = JSON.parse(fs.readFileSync(path.join(a, 'stacks', 'prod', 'cdk.tf.json'), 'utf8'));
+    expect(prod.terraform.backend.s3.key).toBe('dapr-platform/prod/terraform.tfstate');
+  });
+
+  test('synth refuses an invalid environment (validations run in app.synth())', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-out-')) });
+    new DaprPlatformStack(app, 'prod', prodProps({ webhookFailurePolicy: undefined, schedulerStorageSize: 'lots' }));
+    expect(() => app.synth()).toThrow(/\[prod\/dapr-control-plane\] schedulerStorageSize 'lots' is not a storage size/);
+  });
+});
+
+test('tests reading ../shared fail loudly when it is missing', () => {
+  expect(() => requireShared('dapr-reference', '0.0.0')).toThrow(/Shared Dapr reference data is missing: .*0\.0\.0 does not exist/);
+});
