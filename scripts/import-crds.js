@@ -47,7 +47,7 @@ const bundleDir = path.join(root, '.crds');
 fs.mkdirSync(bundleDir, { recursive: true });
 const bundle = path.join(bundleDir, 'dapr-crds.yaml');
 fs.writeFileSync(bundle, CRD_FILES.map((f) => fs.readFileSync(path.join(crdDir, f), 'utf8').trim()).join('\n---\n') + '\n');
-execFileSync(path.join(root, 'node_modules', '.bin', 'cdk8s'), ['import', '--language', 'typescript', '--output', 'imports'], {
+execFileSync(path.join(root, 'node_modules', '.bin', 'cdk8s'), ['import', '--no-check-upgrade', '--language', 'typescript', '--output', 'imports'], {
   cwd: root,
   stdio: 'inherit',
 });
