@@ -14,6 +14,15 @@ function tableRows(): Map<string, string[]> {
   return rows;
 }
 
+describe('the rule table in README.md', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  it('is the same table as docs/policy-rules.md', () => {
+    const table = (text: string) => text.split('\n').filter((l) => /^\| `DAPR-/.test(l));
+    expect(table(readme)).toEqual(table(DOC));
+    expect(table(readme)).toHaveLength(ALL_RULES.length);
+  });
+});
+
 describe('docs/policy-rules.md', () => {
   const rows = tableRows();
 
