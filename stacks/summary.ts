@@ -1,3 +1,5 @@
+import { parseQuantity } from '../constructs/model/quantity';
+
 /** Totals of CPU (millicores) and memory (MiB) requests and limits. */
 export interface ResourceTotals {
   cpuRequestMillis: number;
@@ -22,21 +24,20 @@ export interface EnvironmentSummary {
   readonly terraformFile: string;
 }
 
-/** Parses a Kubernetes CPU quantity to millicores. */
+/** A Kubernetes CPU quantity in millicores (0 when absent). */
 export function parseCpu(q: string | undefined): number {
-  if (!q) return 0;
-  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q);
-  if (!m) throw new Error(`unparseable CPU quantity '${q}'`);
-  return m[2] ? Number(m[1]) : Number(m[1]) * 1000;
+  return q === undefined ? 0 : quantity(q) * 1000;
 }
 
-/** Parses a Kubernetes memory quantity to MiB. */
+/** A Kubernetes memory quantity in MiB (0 when absent). */
 export function parseMemory(q: string | undefined): number {
-  if (!q) return 0;
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(q);
-  if (!m) throw new Error(`unparseable memory quantity '${q}'`);
-  const factor: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, K: 1e3 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576, T: 1e12 / 1048576 };
-  return Number(m[1]) * (m[2] ? factor[m[2]] : 1 / 1048576);
+  return q === undefined ? 0 : quantity(q) / (1024 * 1024);
+}
+
+function quantity(q: string): number {
+  const v = parseQuantity(q);
+  if (v === undefined) throw new Error(`unparseable quantity '${q}'`);
+  return v;
 }
 
 const zero = (): ResourceTotals => ({ cpuRequestMillis: 0, cpuLimitMillis: 0, memoryRequestMiB: 0, memoryLimitMiB: 0 });

@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
+import { parseQuantity } from '../model/quantity';
 
 /** Props of {@link ResourceSize.custom}. */
 export interface ResourceSizeProps {
@@ -55,9 +56,9 @@ export function memoryQuantity(size: Size): string {
 
 /** CPU as millicores. */
 export function cpuMillis(cpu: Cpu): number {
-  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(cpu.amount);
-  if (!m) throw new Error(`unparseable CPU amount '${cpu.amount}'`);
-  return m[2] === 'm' ? Number(m[1]) : Math.round(Number(m[1]) * 1000);
+  const cores = parseQuantity(cpu.amount);
+  if (cores === undefined) throw new Error(`unparseable CPU amount '${cpu.amount}'`);
+  return Math.round(cores * 1000);
 }
 
 /** `GOMEMLIMIT` for a container memory limit: 90% of it, in whole MiB (Go's own unit spelling). */

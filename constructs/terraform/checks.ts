@@ -1,34 +1,12 @@
 import { Token } from 'cdktf';
+import { parseQuantity } from '../model/quantity';
+
+export { parseQuantity };
 
 /**
  * Small input checks shared by the Terraform-plane constructs. Each returns an error message
  * (naming the bad value and the fix) or undefined. Internal: not part of the public API.
  */
-
-const QUANTITY = /^(\d+(\.\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-const FACTORS: Record<string, number> = {
-  '': 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** The value of a Kubernetes resource quantity (`250m` → 0.25, `1Gi` → 1073741824), or undefined if malformed. */
-export function parseQuantity(q: string): number | undefined {
-  const m = QUANTITY.exec(q);
-  if (!m) return undefined;
-  return Number(m[1]) * FACTORS[m[3] ?? ''];
-}
 
 /** A storage size: a quantity with a binary or decimal byte suffix, e.g. `16Gi`. */
 export function checkStorageSize(what: string, size: string): string | undefined {
