@@ -267,7 +267,6 @@ export const APP_CONTAINER = 'app';
 const VAULT_TOKEN_VOLUME = 'dapr-vault-token';
 const DAPR_INTERNAL_GRPC_PORT = 50002;
 const DAPR_CONTROL_PLANE_PORTS = [443, 50001, 50005, 50006, 6500];
-const IMAGE_PINNED = /^[^\s:@]+(:[0-9]+)?(\/[^\s:@]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 const REGISTRY = Symbol.for('dapr-platform.DaprWorkload.registry');
 
@@ -721,9 +720,10 @@ export class DaprWorkload extends Construct implements IDaprApp {
       errors.push(`app-id '${this.appId}' is used twice in namespace '${this.namespace}' (also at ${twins[0].node.path}): app-ids must be unique per namespace; rename one.`);
     }
 
-    if (!IMAGE_PINNED.test(p.image) || !(/:[\w][\w.-]*$/.test(p.image.split('@')[0].split('/').pop() ?? '') || p.image.includes('@sha256:'))) {
+    const image = parseImage(p.image);
+    if (!image || (image.tag === undefined && image.digest === undefined)) {
       errors.push(`${what}: image '${p.image}' is not pinned: give a tag or a digest, e.g. 'registry.example.com/${this.appId}:1.4.2'.`);
-    } else if (/:latest(@|$)/.test(p.image)) {
+    } else if (image.tag === 'latest') {
       errors.push(`${what}: image '${p.image}' uses 'latest', which moves under a running Deployment: pin a version tag or a digest.`);
     }
     if (p.appPort !== undefined && (!Number.isInteger(p.appPort) || p.appPort < 1 || p.appPort > 65535 || [3500, DAPR_INTERNAL_GRPC_PORT, 50001].includes(p.appPort))) {
@@ -829,6 +829,18 @@ export function clusterServiceNamespace(host: string): string | undefined {
   const parts = host.split('.');
   const svc = parts.indexOf('svc', 2);
   return svc >= 2 ? parts[svc - 1] : undefined;
+}
+
+/** Splits `registry[:port]/path/name[:tag][@sha256:digest]`; undefined if malformed. */
+function parseImage(image: string): { tag?: string; digest?: string } | undefined {
+  const [ref, digest, extra] = image.split('@');
+  if (extra !== undefined || !ref || /\s/.test(image)) return undefined;
+  if (digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(digest)) return undefined;
+  const name = ref.slice(ref.lastIndexOf('/') + 1);
+  const colon = name.indexOf(':');
+  const tag = colon >= 0 ? name.slice(colon + 1) : undefined;
+  if (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag)) return undefined;
+  return { tag, digest };
 }
 
 function uniqueBy<T>(items: T[], key: (t: T) => string): T[] {
