@@ -117,8 +117,8 @@ describe('the seed scenario', () => {
     const co = find(manifests, 'NetworkPolicy', 'checkout').spec;
     expect(co.ingress).toEqual([]);
     expect(co.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'inventory' } } }], ports: [{ protocol: 'TCP', port: 50002 }] });
-    expect(co.egress).toContainEqual({ ports: [{ protocol: 'TCP', port: 6380 }] }); // external Redis
-    expect(co.egress).toContainEqual({ ports: [{ protocol: 'TCP', port: 8200 }] }); // external Vault
+    // External Redis and Vault: one rule with both ports.
+    expect(co.egress).toContainEqual({ ports: [{ protocol: 'TCP', port: 6380 }, { protocol: 'TCP', port: 8200 }] });
     const sh = find(manifests, 'NetworkPolicy', 'shipping').spec;
     expect(sh.egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } } }], ports: [{ protocol: 'TCP', port: 9093 }] });
   });

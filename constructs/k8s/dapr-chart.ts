@@ -43,6 +43,7 @@ export class DaprChart extends Chart {
     return DEFAULT_SETTINGS;
   }
 
+  /** The environment settings of this chart (defaults filled in). */
   public readonly settings: DaprSettings;
   /** @internal */
   public readonly [DAPR_SETTINGS]: DaprSettings;

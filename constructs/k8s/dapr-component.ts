@@ -85,6 +85,18 @@ const RUNTIME_KEYS: Record<string, string[]> = {
   secretstores: [],
 };
 
+/** Per construct tree (on its root): every DaprComponent, in construction order. */
+const COMPONENTS = Symbol.for('dapr-platform.DaprComponent.registry');
+
+/**
+ * Every DaprComponent in the construct tree of `scope`, in construction order: a lookup instead
+ * of `node.root.node.findAll()` for checks that compare a component with the others (internal,
+ * not part of the library's API).
+ */
+export function componentsInTree(scope: IConstruct): DaprComponent[] {
+  return (scope.node.root as unknown as { [COMPONENTS]?: DaprComponent[] })[COMPONENTS] ?? [];
+}
+
 /**
  * Base of the typed Dapr components: renders a `dapr.io/v1alpha1` Component whose `scopes` and
  * `auth` are siblings of `spec`, and validates its metadata against the pinned Dapr version's
@@ -96,6 +108,7 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
   public abstract readonly componentType: string;
   /** The component spec version (`v1`). */
   protected readonly componentVersion: string = 'v1';
+  /** The environment settings of the enclosing DaprChart (or the strict defaults). */
   protected readonly settings: DaprSettings;
   private readonly scopeSet = new Map<string, IDaprApp>();
   private pendingScopes: IDaprApp[];
@@ -103,6 +116,7 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
 
   protected constructor(scope: Construct, id: string, props: DaprComponentProps) {
     super(scope, id);
+    ((this.node.root as unknown as { [COMPONENTS]?: DaprComponent[] })[COMPONENTS] ??= []).push(this);
     this.componentName = props.name;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
     this.settings = DaprChart.settingsOf(this);

@@ -1,5 +1,5 @@
 import { Chart, Duration, Lazy, Size } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { AppSecretAccess } from '../model/app-secret-access';
 import { IDaprApp } from '../model/dapr-app';
@@ -15,18 +15,27 @@ import { VAULT_AGENT_TOKEN_DIR, VaultSecretStore } from './vault-secret-store';
 
 /** How the app talks to its sidecar (`dapr.io/app-protocol`). */
 export enum AppProtocol {
+  /** HTTP/1.1. */
   HTTP = 'http',
+  /** gRPC (HTTP/2 with TLS off). */
   GRPC = 'grpc',
+  /** HTTP/1.1 over TLS. */
   HTTPS = 'https',
+  /** gRPC over TLS. */
   GRPCS = 'grpcs',
+  /** HTTP/2 without TLS (cleartext). */
   H2C = 'h2c',
 }
 
 /** daprd log level (`dapr.io/log-level`). */
 export enum LogLevel {
+  /** Debug. */
   DEBUG = 'debug',
+  /** Info (Dapr's default). */
   INFO = 'info',
+  /** Warnings and worse. */
   WARN = 'warn',
+  /** Errors only. */
   ERROR = 'error',
 }
 
@@ -250,15 +259,33 @@ export interface SubscribeOptions {
 
 /** One invocation edge. */
 export interface InvocationEdge {
+  /** The calling workload. */
   readonly caller: DaprWorkload;
+  /** The workload invoked. */
   readonly callee: DaprWorkload;
+  /** The operations the caller may invoke. */
   readonly operations: InvocationOperation[];
+}
+
+/** One invocation edge to or from an app declared elsewhere (see {@link DaprWorkload.invokesApp}, {@link DaprWorkload.allowsInvocationFrom}). */
+export interface ExternalInvocationEdge {
+  /** The workload of this app on the edge (the caller for `invokesApp`, the callee for `allowsInvocationFrom`). */
+  readonly workload: DaprWorkload;
+  /** The app declared elsewhere. */
+  readonly app: IDaprApp;
+  /** The operations invoked. */
+  readonly operations: InvocationOperation[];
+  /** True if the edge was declared as crossing namespaces. */
+  readonly crossNamespace: boolean;
 }
 
 /** One topic edge. */
 export interface TopicEdge {
+  /** The publishing workload. */
   readonly app: DaprWorkload;
+  /** The pub/sub the topic lives in. */
   readonly pubsub: IPubSub;
+  /** The topic. */
   readonly topic: string;
 }
 
@@ -269,6 +296,8 @@ const DAPR_INTERNAL_GRPC_PORT = 50002;
 const DAPR_CONTROL_PLANE_PORTS = [443, 50001, 50005, 50006, 6500];
 
 const REGISTRY = Symbol.for('dapr-platform.DaprWorkload.registry');
+/** Per root: the workloads by namespace, then app-id, in construction order (keeps the duplicate check linear). */
+const BY_APP_ID = Symbol.for('dapr-platform.DaprWorkload.byAppId');
 
 /**
  * A Dapr-enabled service: Deployment, ServiceAccount, its own Configuration, and optionally a
@@ -286,13 +315,21 @@ export class DaprWorkload extends Construct implements IDaprApp {
 
   public readonly appId: string;
   public readonly namespace: string;
+  /** What the workload is (service, actor host, workflow host). */
   public readonly role: WorkloadRole;
+  /** The Configuration its sidecar reads (`dapr.io/config`): its own, or the one passed in props. */
   public readonly configuration: MtlsConfiguration;
+  /** The ServiceAccount its pods run as (named after the app-id). */
   public readonly serviceAccountName: string;
+  /** The Vault role its Vault Agent logs in as. */
   public readonly vaultRole: string;
+  /** daprd's requests and limits. */
   public readonly sidecarResources: ResourceSize;
+  /** The app container's requests and limits. */
   public readonly resources: ResourceSize;
+  /** Replicas; the HPA minimum when autoscaling. */
   public readonly replicas: number;
+  /** The HPA maximum; undefined without autoscaling. */
   public readonly maxReplicas?: number;
   /** Labels that select this workload's pods. */
   public readonly selectorLabels: { [key: string]: string };
@@ -302,6 +339,8 @@ export class DaprWorkload extends Construct implements IDaprApp {
   private readonly outgoing: InvocationEdge[] = [];
   private readonly incoming: InvocationEdge[] = [];
   private readonly crossNamespaceCallees = new Set<DaprWorkload>();
+  private readonly externalOutgoing: ExternalInvocationEdge[] = [];
+  private readonly externalIncoming: ExternalInvocationEdge[] = [];
   private readonly publishEdges: TopicEdge[] = [];
   private readonly subscriptionList: DaprSubscription[] = [];
   private readonly declaredSecrets: SecretRef[] = [];
@@ -322,6 +361,12 @@ export class DaprWorkload extends Construct implements IDaprApp {
     this.selectorLabels = { 'app.kubernetes.io/name': props.appId };
     const registry = ((this.node.root as unknown as { [REGISTRY]?: DaprWorkload[] })[REGISTRY] ??= []);
     registry.push(this);
+    const byAppId = ((this.node.root as unknown as { [BY_APP_ID]?: Map<string, Map<string, DaprWorkload[]>> })[BY_APP_ID] ??= new Map());
+    let inNamespace = byAppId.get(this.namespace);
+    if (!inNamespace) byAppId.set(this.namespace, (inNamespace = new Map()));
+    const sameAppId = inNamespace.get(this.appId);
+    if (sameAppId) sameAppId.push(this);
+    else inNamespace.set(this.appId, [this]);
 
     const defaults = props.configurationDefaults ?? {};
     this.configuration =
@@ -377,6 +422,37 @@ export class DaprWorkload extends Construct implements IDaprApp {
     callee.configuration.allowInvocation(this, operations);
   }
 
+  /**
+   * This workload invokes an app declared elsewhere (the platform's chart, another repository),
+   * e.g. `DaprApp.fromAppId('inventory', 'order-management')`. Only this side is rendered: the
+   * NetworkPolicy lets this sidecar reach the callee's pods (`app.kubernetes.io/name: <app-id>`)
+   * on daprd's internal gRPC port. Where the callee is declared, it must allow this app on these
+   * operations (`allowsInvocationFrom`), or its access control keeps denying the calls. A callee
+   * that is a DaprWorkload is handled exactly like `invokes`.
+   */
+  public invokesApp(callee: IDaprApp, operations: InvocationOperation[], crossNamespace: boolean = false): void {
+    if (callee instanceof DaprWorkload) {
+      this.invokes(callee, operations, crossNamespace);
+      return;
+    }
+    this.externalOutgoing.push({ workload: this, app: callee, operations, crossNamespace });
+  }
+
+  /**
+   * An app declared elsewhere (another repository) invokes this workload on the given operations:
+   * this workload's Configuration allows exactly these from it, and its NetworkPolicy lets the
+   * caller's pods (`app.kubernetes.io/name: <app-id>`) reach this sidecar. The counterpart of the
+   * caller's `invokesApp`. A caller that is a DaprWorkload is handled exactly like its `invokes`.
+   */
+  public allowsInvocationFrom(caller: IDaprApp, operations: InvocationOperation[], crossNamespace: boolean = false): void {
+    if (caller instanceof DaprWorkload) {
+      caller.invokes(this, operations, crossNamespace);
+      return;
+    }
+    this.externalIncoming.push({ workload: this, app: caller, operations, crossNamespace });
+    this.configuration.allowInvocation(caller, operations);
+  }
+
   /** This workload uses a component (state store, secret store, pub/sub): it joins the component's scopes. */
   public uses(component: IDaprComponent): void {
     this.usedComponents.set(`${component.namespace}/${component.componentName}`, component);
@@ -427,6 +503,11 @@ export class DaprWorkload extends Construct implements IDaprApp {
   /** Invocations this workload makes. */
   public get invocations(): InvocationEdge[] {
     return [...this.outgoing];
+  }
+
+  /** Invocations to and from apps declared elsewhere (`invokesApp`, `allowsInvocationFrom`). */
+  public get externalInvocations(): ExternalInvocationEdge[] {
+    return [...this.externalOutgoing, ...this.externalIncoming];
   }
 
   /** Topics this workload publishes to. */
@@ -638,7 +719,7 @@ export class DaprWorkload extends Construct implements IDaprApp {
   /** The NetworkPolicy ingress rules, from the finished graph. */
   public ingressRules(): k8s.NetworkPolicyIngressRule[] {
     const rules: k8s.NetworkPolicyIngressRule[] = [];
-    const callers = uniqueBy(this.incoming.map((e) => e.caller), (w) => `${w.namespace}/${w.appId}`);
+    const callers = uniqueBy<IDaprApp>([...this.incoming.map((e) => e.caller), ...this.externalIncoming.map((e) => e.app)], (w) => `${w.namespace}/${w.appId}`);
     if (callers.length) {
       rules.push({ from: callers.map((c) => this.peer(c)), ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(DAPR_INTERNAL_GRPC_PORT) }] });
     }
@@ -672,7 +753,7 @@ export class DaprWorkload extends Construct implements IDaprApp {
         ports: DAPR_CONTROL_PLANE_PORTS.map(tcp),
       },
     ];
-    const callees = uniqueBy(this.outgoing.map((e) => e.callee), (w) => `${w.namespace}/${w.appId}`);
+    const callees = uniqueBy<IDaprApp>([...this.outgoing.map((e) => e.callee), ...this.externalOutgoing.map((e) => e.app)], (w) => `${w.namespace}/${w.appId}`);
     if (callees.length) rules.push({ to: callees.map((c) => this.peer(c)), ports: [tcp(DAPR_INTERNAL_GRPC_PORT)] });
     const endpoints = new Map<string, ComponentEndpoint>();
     for (const c of this.usedComponents.values()) for (const e of c.endpoints) endpoints.set(`${e.host}:${e.port}`, e);
@@ -682,20 +763,29 @@ export class DaprWorkload extends Construct implements IDaprApp {
       const m = /^(.+):(\d+)$/.exec(tracing.endpointAddress);
       if (m) endpoints.set(tracing.endpointAddress, { host: m[1], port: Number(m[2]) });
     }
-    for (const key of [...endpoints.keys()].sort()) {
-      const e = endpoints.get(key)!;
+    // In-cluster services are matched by namespace, one rule per namespace; external hosts cannot
+    // be named in a NetworkPolicy, so their ports are opened to any destination, in one rule.
+    const portsByNamespace = new Map<string, Set<number>>();
+    const externalPorts = new Set<number>();
+    for (const e of endpoints.values()) {
       const ns = clusterServiceNamespace(e.host);
-      // In-cluster services are matched by namespace; external hosts cannot be named in a
-      // NetworkPolicy, so their port is opened to any destination.
-      rules.push(ns ? { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }], ports: [tcp(e.port)] } : { ports: [tcp(e.port)] });
+      if (ns) portsByNamespace.set(ns, (portsByNamespace.get(ns) ?? new Set<number>()).add(e.port));
+      else externalPorts.add(e.port);
     }
+    const sortedPorts = (ports: Set<number>) => [...ports].sort((a, b) => a - b).map(tcp);
+    for (const ns of [...portsByNamespace.keys()].sort()) {
+      rules.push({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }], ports: sortedPorts(portsByNamespace.get(ns)!) });
+    }
+    if (externalPorts.size) rules.push({ ports: sortedPorts(externalPorts) });
     return rules;
   }
 
-  private peer(other: DaprWorkload): k8s.NetworkPolicyPeer {
+  private peer(other: IDaprApp): k8s.NetworkPolicyPeer {
+    // An app declared elsewhere is selected by the label every DaprWorkload's pods carry.
+    const matchLabels = other instanceof DaprWorkload ? other.selectorLabels : { 'app.kubernetes.io/name': other.appId };
     return other.namespace === this.namespace
-      ? { podSelector: { matchLabels: other.selectorLabels } }
-      : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': other.namespace } }, podSelector: { matchLabels: other.selectorLabels } };
+      ? { podSelector: { matchLabels } }
+      : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': other.namespace } }, podSelector: { matchLabels } };
   }
 
   // ---- validation ---------------------------------------------------------------------------
@@ -715,7 +805,10 @@ export class DaprWorkload extends Construct implements IDaprApp {
       const nsError = checkNamespace(this.namespace);
       if (nsError) errors.push(nsError);
     }
-    const twins = DaprWorkload.all(this.node.root).filter((w) => w.appId === this.appId && w.namespace === this.namespace);
+    // Every workload of the tree with this app-id and namespace, in construction order (indexed at
+    // construction, so this is a lookup instead of a scan of all workloads per workload).
+    const root = this.node.root as unknown as { [BY_APP_ID]?: Map<string, Map<string, DaprWorkload[]>> };
+    const twins = root[BY_APP_ID]?.get(this.namespace)?.get(this.appId) ?? [this];
     if (twins.length > 1 && twins[0] !== this) {
       errors.push(`app-id '${this.appId}' is used twice in namespace '${this.namespace}' (also at ${twins[0].node.path}): app-ids must be unique per namespace; rename one.`);
     }
@@ -772,6 +865,20 @@ export class DaprWorkload extends Construct implements IDaprApp {
         );
       }
       if (e.operations.length === 0) errors.push(`${what} invokes '${e.callee.appId}' with no operations: list the paths and verbs it calls.`);
+    }
+    for (const e of [...this.externalOutgoing, ...this.externalIncoming]) {
+      const outgoing = this.externalOutgoing.includes(e);
+      const idError = checkAppId(e.app.appId);
+      if (idError) errors.push(`${what}: ${outgoing ? 'callee' : 'caller'} ${idError}`);
+      if (e.app.namespace !== this.namespace && !e.crossNamespace) {
+        errors.push(
+          `${what} (namespace '${this.namespace}') ${outgoing ? 'invokes' : 'is invoked by'} '${e.app.appId}' in namespace '${e.app.namespace}' without saying so: ` +
+            `pass crossNamespace=true to ${outgoing ? 'invokesApp' : 'allowsInvocationFrom'}().`,
+        );
+      }
+      if (e.operations.length === 0) {
+        errors.push(`${what} ${outgoing ? 'invokes' : 'is invoked by'} '${e.app.appId}' with no operations: list the paths and verbs.`);
+      }
     }
     if (this.vaultStores.length > 1 && new Set(this.vaultStores.map((s) => s.kubernetesAuthPath)).size > 1) {
       errors.push(`${what} uses Vault stores with different Kubernetes auth paths (${this.vaultStores.map((s) => s.kubernetesAuthPath).join(', ')}): one Vault Agent logs in once; use one auth path.`);

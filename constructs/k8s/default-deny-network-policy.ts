@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { checkNamespace } from '../model/names';
 
@@ -22,6 +22,7 @@ export interface DefaultDenyNetworkPolicyProps {
  * NetworkPolicy then opens exactly what its graph needs.
  */
 export class DefaultDenyNetworkPolicy extends Construct {
+  /** The namespace it closes. */
   public readonly namespace: string;
 
   public constructor(scope: Construct, id: string, props: DefaultDenyNetworkPolicyProps = {}) {

@@ -123,6 +123,7 @@ export interface KafkaPubSubProps extends DaprComponentProps {
  */
 export class KafkaPubSub extends DaprComponent implements IPubSub {
   public readonly componentType = 'pubsub.kafka';
+  /** How the component authenticates. */
   public readonly authType: KafkaAuthType;
   private readonly props: KafkaPubSubProps;
   private readonly publishing = new Map<string, Set<string>>();

@@ -25,12 +25,19 @@ export enum AccessAction {
 
 /** HTTP verbs of an access-control operation (`httpVerb`). */
 export enum HttpVerb {
+  /** GET. */
   GET = 'GET',
+  /** POST. */
   POST = 'POST',
+  /** PUT. */
   PUT = 'PUT',
+  /** PATCH. */
   PATCH = 'PATCH',
+  /** DELETE. */
   DELETE = 'DELETE',
+  /** HEAD. */
   HEAD = 'HEAD',
+  /** OPTIONS. */
   OPTIONS = 'OPTIONS',
   /** Any verb (also the only one gRPC invocations match). */
   ANY = '*',
@@ -123,9 +130,13 @@ interface CallerPolicy {
  * (Helm `global.mtls.*`), which reads the same {@link MtlsPolicy}; this one never carries `spec.mtls`.
  */
 export class MtlsConfiguration extends Construct {
+  /** The Configuration's `metadata.name` (what `dapr.io/config` names). */
   public readonly configurationName: string;
+  /** The Configuration's namespace. */
   public readonly namespace: string;
+  /** The mTLS policy its access-control trust domains come from. */
   public readonly mtls: MtlsPolicy;
+  /** What happens to a call no policy allows. */
   public readonly defaultAction: AccessAction;
   private readonly callers = new Map<string, CallerPolicy>();
 

@@ -113,7 +113,9 @@ export interface ResiliencyProps {
  * invocation targets (apps) and components (outbound/inbound), scoped to the apps that use it.
  */
 export class Resiliency extends Construct {
+  /** The Resiliency's `metadata.name`. */
   public readonly resiliencyName: string;
+  /** The Resiliency's namespace. */
   public readonly namespace: string;
   private readonly timeouts = new Map<string, Duration>();
   private readonly retries = new Map<string, RetryOptions>();

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu } from 'cdk8s-plus-28/lib/container';
 import { parseQuantity } from '../model/quantity';
 
 /** Props of {@link ResourceSize.custom}. */
@@ -37,9 +37,13 @@ export class ResourceSize {
   }
 
   private constructor(
+    /** CPU request. */
     public readonly cpuRequest: Cpu,
+    /** Memory request. */
     public readonly memoryRequest: Size,
+    /** CPU limit, if any. */
     public readonly cpuLimit: Cpu | undefined,
+    /** Memory limit, if any. */
     public readonly memoryLimit: Size | undefined,
   ) {}
 

@@ -78,11 +78,17 @@ const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 
 /** A declarative `dapr.io/v2alpha1` Subscription (the storage version), scoped to its subscribers. */
 export class DaprSubscription extends Construct {
+  /** The Subscription's `metadata.name`. */
   public readonly subscriptionName: string;
+  /** The Subscription's namespace. */
   public readonly namespace: string;
+  /** The pub/sub the topic lives in. */
   public readonly pubsub: IPubSub;
+  /** The topic. */
   public readonly topic: string;
+  /** The dead-letter topic, if any. */
   public readonly deadLetterTopic?: string;
+  /** The app path that receives events no rule matched. */
   public readonly defaultRoute: string;
   private readonly subscriberSet = new Map<string, IDaprApp>();
 

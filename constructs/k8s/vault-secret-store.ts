@@ -108,11 +108,17 @@ export interface VaultSecretStoreProps extends DaprComponentProps {
  */
 export class VaultSecretStore extends DaprComponent implements ISecretStore {
   public readonly componentType = 'secretstores.hashicorp.vault';
+  /** How the component authenticates to Vault. */
   public readonly auth: VaultAuth;
+  /** The KV v2 secrets engine mount path. */
   public readonly enginePath: string;
+  /** The KV path prefix of this store's secrets. */
   public readonly vaultKvPrefix: string;
+  /** Whether the prefix is used. */
   public readonly vaultKvUsePrefix: boolean;
+  /** Vault's address. */
   public readonly vaultAddr: string;
+  /** Mount path of Vault's Kubernetes auth method, without leading or trailing slashes (e.g. `auth/kubernetes`). */
   public readonly kubernetesAuthPath: string;
   private readonly props: VaultSecretStoreProps;
 

@@ -70,9 +70,13 @@ export class DaprVersion {
     return { ...REFERENCE_DATA[this.version].chartValues };
   }
 
-  /** The component metadata spec of this version for a type (`state.redis`) and component version (`v1`). */
-  public componentSpec(type: string, componentVersion: string): ReferenceComponentSpec | undefined {
-    return REFERENCE_DATA[this.version].components[`${type}/${componentVersion}`];
+  /**
+   * The component metadata spec of this version for a type (`state.redis`) and component version (`v1`).
+   * Shared reference data: read it, never modify it.
+   */
+  public componentSpec(type: string, componentVersion: string): ComponentMetadataSpec | undefined {
+    // The generated data is typed with readonly arrays, which jsii cannot expose; same object.
+    return REFERENCE_DATA[this.version].components[`${type}/${componentVersion}`] as ComponentMetadataSpec | undefined;
   }
 
   /** The kinds of Dapr CRDs this version ships. */
@@ -85,9 +89,36 @@ export class DaprVersion {
     return REFERENCE_DATA[this.version].crds.map((c) => c.file);
   }
 
+  /** The version number, e.g. `1.18.3`. */
   public toString(): string {
     return this.version;
   }
 }
 
 export type { ReferenceComponentSpec, ReferenceMetadataField };
+
+/** One metadata field of a component, as the component's spec in a Dapr release declares it. */
+export interface MetadataFieldSpec {
+  /** True if the component refuses to start without it. */
+  readonly required: boolean;
+  /** True if it holds a secret (so it must be given as a secret reference). */
+  readonly sensitive: boolean;
+  /** The declared value type, e.g. `string`, `bool`, `number`, `duration`. */
+  readonly type: string;
+  /** The values it accepts; empty for any. */
+  readonly allowedValues: string[];
+  /** Where the spec declares it: `metadata`, or the auth profile, e.g. `builtin profile: aws`. */
+  readonly where: string;
+}
+
+/** The metadata spec of one component type and version (e.g. `state.redis` `v1`) in a Dapr release. */
+export interface ComponentMetadataSpec {
+  /** The component type, e.g. `state.redis`. */
+  readonly type: string;
+  /** The component version, e.g. `v1`. */
+  readonly version: string;
+  /** The features the component declares, e.g. `crud`, `etag`, `actorStateStore`. */
+  readonly capabilities: string[];
+  /** Its metadata fields, by exact name. */
+  readonly fields: { [name: string]: MetadataFieldSpec };
+}

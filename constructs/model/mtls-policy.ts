@@ -49,12 +49,19 @@ const TRUST_DOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
  * Plain data: no construct scope.
  */
 export class MtlsPolicy {
+  /** Whether Sentry issues workload certificates and sidecars talk mTLS. */
   public readonly enabled: boolean;
+  /** Lifetime of the workload certificates Sentry issues. */
   public readonly workloadCertTtl: Duration;
+  /** Clock skew tolerated when validating certificates. */
   public readonly allowedClockSkew: Duration;
+  /** Trust domain of the control plane. */
   public readonly controlPlaneTrustDomain: string;
+  /** Trust domain of the apps. */
   public readonly trustDomain: string;
+  /** Namespace of the Dapr control plane. */
   public readonly controlPlaneNamespace: string;
+  /** Cluster DNS domain. */
   public readonly clusterDomain: string;
 
   public constructor(props: MtlsPolicyProps = {}) {

@@ -295,12 +295,19 @@ export interface DaprPlatformStackProps {
 export class DaprPlatformStack extends TerraformStack {
   /** The environment name (the stack id). */
   public readonly environment: string;
+  /** The environment's namespaces. */
   public readonly namespaces: Namespaces;
+  /** Sentry's CA from Vault PKI; undefined when Sentry self-signs (dev). */
   public readonly sentryTrustBundle?: SentryTrustBundle;
+  /** The Dapr control plane (CRDs and the Helm release). */
   public readonly controlPlane: DaprControlPlane;
+  /** Vault access of the apps (Kubernetes auth, KV mount, per-app policy and role). */
   public readonly vaultAppAccess: VaultAppAccess;
+  /** The Vault Agent injector. */
   public readonly vaultAgentInjector: VaultAgentInjector;
+  /** The Argo CD Application that syncs the environment's manifests. */
   public readonly argoApplication: ArgoCdApplication;
+  /** The in-cluster brokers (dev only). */
   public readonly devBrokers?: DevBrokers;
 
   public constructor(scope: Construct, id: string, props: DaprPlatformStackProps) {

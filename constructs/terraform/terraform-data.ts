@@ -44,6 +44,7 @@ export class TerraformData extends TerraformResource {
     this.triggersReplace = config.triggersReplace;
   }
 
+  /** The resource's arguments as Terraform JSON (`input`, `triggers_replace`). */
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
       input: hashMapper(anyToTerraform)(this.input),

@@ -172,8 +172,11 @@ export class VaultAppAccess extends Construct {
       path: authPath,
       description: 'Kubernetes auth for Dapr apps (Vault Agent); managed by dapr-platform',
     });
+    // One reference token for every user of the mount path: cdktf makes a new token (capturing a
+    // full stack trace) on each attribute read, which per app adds up at a thousand apps.
+    const authBackendPath = this.authBackend.path;
     new KubernetesAuthBackendConfig(this, 'kubernetes-auth-config', {
-      backend: this.authBackend.path,
+      backend: authBackendPath,
       kubernetesHost: props.kubernetesHost,
       kubernetesCaCert: props.kubernetesCaCertPem,
       // No token_reviewer_jwt: Vault reviews each login with the client's own JWT.
@@ -192,7 +195,7 @@ export class VaultAppAccess extends Construct {
       });
       this.policies[key] = policy;
       this.roles[key] = new KubernetesAuthBackendRole(this, `role-${cid}`, {
-        backend: this.authBackend.path,
+        backend: authBackendPath,
         roleName: a.vaultRole,
         boundServiceAccountNames: [a.serviceAccountName],
         boundServiceAccountNamespaces: [a.namespace],

@@ -1,0 +1,100 @@
+/**
+ * `@dapr-platform/constructs`: Dapr on Kubernetes as typed constructs.
+ *
+ * The public API is exactly what this file exports (kept within what jsii compiles, so cdk8s and
+ * cdktf users in Go and .NET can reach it). Everything else under `constructs/` is internal and
+ * may change in any release. The policy engine is a separate, TypeScript-only entry point:
+ * `@dapr-platform/constructs/policy`.
+ *
+ * @packageDocumentation
+ */
+
+// ---- model: plain data, no construct scope ------------------------------------------------------
+export { AppSecretAccess } from './model/app-secret-access';
+export { DaprApp, IDaprApp } from './model/dapr-app';
+export { ComponentMetadataSpec, DaprVersion, MetadataFieldSpec } from './model/dapr-version';
+export { MtlsPolicy, MtlsPolicyProps } from './model/mtls-policy';
+export { EnvironmentProfile } from './model/profile';
+export { ISecretStore, SecretRef } from './model/secret-ref';
+
+// ---- k8s: cdk8s constructs ------------------------------------------------------------------------
+export { DaprChart, DaprChartProps, DaprSettings } from './k8s/dapr-chart';
+export {
+  ComponentEndpoint,
+  DaprComponent,
+  DaprComponentProps,
+  IDaprComponent,
+  IPubSub,
+  IStateStore,
+  MetadataEntry,
+} from './k8s/dapr-component';
+export {
+  AppProtocol,
+  DaprWorkload,
+  DaprWorkloadProps,
+  ExternalInvocationEdge,
+  InvocationEdge,
+  LogLevel,
+  SubscribeOptions,
+  TopicEdge,
+  WorkloadConfigurationDefaults,
+  WorkloadRole,
+} from './k8s/dapr-workload';
+export { DefaultDenyNetworkPolicy, DefaultDenyNetworkPolicyProps } from './k8s/default-deny-network-policy';
+export { ImportedComponent, ImportedComponentProps } from './k8s/imported-component';
+export { InitialOffset, KafkaAuthType, KafkaPubSub, KafkaPubSubProps, SaslMechanism } from './k8s/kafka-pub-sub';
+export {
+  AccessAction,
+  FeatureFlag,
+  HttpVerb,
+  InvocationOperation,
+  MtlsConfiguration,
+  MtlsConfigurationProps,
+  OtelProtocol,
+  TracingOptions,
+} from './k8s/mtls-configuration';
+export { KeyPrefix, RedisStateStore, RedisStateStoreProps, RedisType } from './k8s/redis-state-store';
+export {
+  CircuitBreakerOptions,
+  Resiliency,
+  ResiliencyPolicy,
+  ResiliencyProps,
+  RetryBackoff,
+  RetryOptions,
+  TargetPolicies,
+} from './k8s/resiliency';
+export { ResourceSize, ResourceSizeProps } from './k8s/resource-size';
+export {
+  BulkSubscribeOptions,
+  DaprSubscription,
+  DaprSubscriptionOptions,
+  DaprSubscriptionProps,
+  SubscriptionRule,
+} from './k8s/subscription';
+export { VaultAuth, VaultSecretStore, VaultSecretStoreProps, VaultValueType } from './k8s/vault-secret-store';
+
+// ---- terraform: CDK for Terraform constructs ----------------------------------------------------
+export { ArgoCdApplication, ArgoCdApplicationProps } from './terraform/argocd-application';
+export {
+  ControlPlaneResources,
+  DaprControlPlane,
+  DaprControlPlaneProps,
+  DaprLogLevel,
+  DisruptionBudget,
+  HaDecision,
+  WebhookFailurePolicy,
+} from './terraform/dapr-control-plane';
+export { DaprPlatformStack, DaprPlatformStackProps } from './terraform/dapr-platform-stack';
+export { DevBrokers, DevBrokersProps } from './terraform/dev-brokers';
+export { Namespaces, NamespacesProps, PodSecurityLevel } from './terraform/namespaces';
+export {
+  CaKeyAlgorithm,
+  ISentryCa,
+  RootCaSource,
+  SentryTrustBundle,
+  SentryTrustBundleProps,
+} from './terraform/sentry-trust-bundle';
+export { TerraformData, TerraformDataProps } from './terraform/terraform-data';
+export { TerraformSecret } from './terraform/terraform-secret';
+export { VaultAgentInjector, VaultAgentInjectorProps } from './terraform/vault-agent-injector';
+export { VaultAppAccess, VaultAppAccessProps } from './terraform/vault-app-access';

@@ -1,0 +1,66 @@
+/**
+ * The returns service, declared by its own team with `@dapr-platform/constructs` against the
+ * platform's published references (see platform-references.ts), synthesized to dist/.
+ *
+ *   npm run synth   # compiles, validates (every error listed), writes dist/returns.k8s.yaml
+ *
+ * What this renders: returns' Deployment (with its Dapr annotations), ServiceAccount, PDB, HPA,
+ * its own Configuration (deny by default, prod's trust domain), its Subscription to
+ * `shipment-created` scoped to returns, and its NetworkPolicy (egress to inventory's sidecar, to
+ * Kafka and Redis). What it does not render: the shared components and inventory, which the
+ * platform declares. Synth fails if a component it uses does not list returns in its scopes.
+ */
+import { App } from 'cdk8s';
+import {
+  DaprChart,
+  DaprWorkload,
+  HttpVerb,
+  ImportedComponent,
+  OtelProtocol,
+  SecretRef,
+} from '@dapr-platform/constructs';
+import {
+  API_TOKEN_SECRET,
+  DAPR_VERSION,
+  EVENTS_PUBSUB,
+  INVENTORY,
+  MONITORING_NAMESPACES,
+  NAMESPACE,
+  ORDER_STATE,
+  PROFILE,
+  prodMtls,
+  TOPICS,
+  TRACING,
+} from './platform-references';
+
+const outdir = process.argv[2] ?? 'dist';
+const app = new App({ outdir });
+const chart = new DaprChart(app, 'returns', { namespace: NAMESPACE, profile: PROFILE, daprVersion: DAPR_VERSION, mtls: prodMtls() });
+
+// The platform's components, by reference: never rendered here, and their scopes are not changed from here.
+const events = new ImportedComponent(chart, 'Events', EVENTS_PUBSUB);
+const orderState = new ImportedComponent(chart, 'OrderState', ORDER_STATE);
+
+const returns = new DaprWorkload(chart, 'Returns', {
+  appId: 'returns',
+  image: 'registry.logistics.example.com/order-management/returns:1.0.0',
+  appPort: 8080,
+  replicas: 3,
+  maxReplicas: 10,
+  apiTokenSecret: SecretRef.fromKubernetesSecret(API_TOKEN_SECRET, 'token'),
+  monitoringNamespaces: MONITORING_NAMESPACES,
+  configurationDefaults: { tracing: { ...TRACING, protocol: OtelProtocol.GRPC } },
+});
+
+// Its edges: it calls inventory (declared by the platform, which allows returns on POST /release
+// with inventory.allowsInvocationFrom), keeps state in order-state, and reacts to shipments.
+returns.invokesApp(INVENTORY, [{ path: '/release', verbs: [HttpVerb.POST] }]);
+returns.uses(orderState);
+returns.subscribe(events, TOPICS.shipmentCreated, {
+  route: `/events/${TOPICS.shipmentCreated}`,
+  deadLetterTopic: TOPICS.shipmentCreatedDeadLetters,
+});
+
+// Validates every construct first and fails listing all errors.
+app.synth();
+console.log(`returns: manifests written to ${outdir}/`);

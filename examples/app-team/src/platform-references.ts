@@ -1,0 +1,57 @@
+/**
+ * What the platform team publishes about prod for app teams: the names, scopes and addresses of
+ * the shared components, the mTLS policy, the Dapr version and the apps other teams may call.
+ * Everything here is declared (and rendered) in the platform's repository; this repository only
+ * refers to it. When the platform adds an app to a component's scopes, it is added here too.
+ */
+import { ComponentEndpoint, DaprApp, DaprVersion, EnvironmentProfile, IDaprApp, ImportedComponentProps, MtlsPolicy } from '@dapr-platform/constructs';
+
+/** The namespace of the order-management apps. */
+export const NAMESPACE = 'order-management';
+
+/** Prod is a strict environment: every production rule applies. */
+export const PROFILE = EnvironmentProfile.PROD;
+
+/** The Dapr release prod runs. */
+export const DAPR_VERSION = DaprVersion.V1_18_3;
+
+/** Prod's mTLS policy: the trust domain every access-control policy must name. */
+export function prodMtls(): MtlsPolicy {
+  return new MtlsPolicy({ controlPlaneTrustDomain: 'logistics-prod.local', controlPlaneNamespace: 'dapr-system' });
+}
+
+const KAFKA_BROKERS: ComponentEndpoint[] = [0, 1, 2].map((i) => ({ host: `kafka-${i}.prod.logistics.example.com`, port: 9093 }));
+
+/** The pub/sub `events` (Kafka): its scopes as the platform declares them, `returns` included. */
+export const EVENTS_PUBSUB: ImportedComponentProps = {
+  name: 'events',
+  namespace: NAMESPACE,
+  componentType: 'pubsub.kafka',
+  scopes: ['billing', 'dead-letters', 'notifications', 'returns', 'shipping'],
+  endpoints: KAFKA_BROKERS,
+};
+
+/** The state store `order-state` (Redis, the actor state store): its scopes, `returns` included. */
+export const ORDER_STATE: ImportedComponentProps = {
+  name: 'order-state',
+  namespace: NAMESPACE,
+  componentType: 'state.redis',
+  scopes: ['orders', 'returns'],
+  isActorStateStore: true,
+  endpoints: [{ host: 'orders-redis.prod.logistics.example.com', port: 6380 }],
+};
+
+/** Topics of the `events` pub/sub. */
+export const TOPICS = { shipmentCreated: 'shipment-created', shipmentCreatedDeadLetters: 'shipment-created-dlq' } as const;
+
+/** The inventory service (declared by the platform). */
+export const INVENTORY: IDaprApp = DaprApp.fromAppId('inventory', NAMESPACE);
+
+/** The Kubernetes Secret (key `token`) every app's daprd API token comes from. */
+export const API_TOKEN_SECRET = 'dapr-api-token';
+
+/** Namespaces whose Prometheus scrapes the sidecars. */
+export const MONITORING_NAMESPACES = ['monitoring'];
+
+/** The OpenTelemetry collector and prod's sampling rate. */
+export const TRACING = { endpointAddress: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.1 };
