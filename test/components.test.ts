@@ -6,6 +6,8 @@ import { SecretRef } from '../constructs/model/secret-ref';
 import { InitialOffset, KafkaAuthType, KafkaPubSub, SaslMechanism } from '../constructs/k8s/kafka-pub-sub';
 import { KeyPrefix, RedisStateStore } from '../constructs/k8s/redis-state-store';
 import { VaultAuth, VaultSecretStore } from '../constructs/k8s/vault-secret-store';
+import { Construct } from 'constructs';
+import { DaprComponent, MetadataEntry } from '../constructs/k8s/dapr-component';
 import { daprChart, errorsOf, find, synth } from './helpers';
 
 const checkout = DaprApp.fromAppId('checkout', 'apps');
@@ -162,6 +164,38 @@ describe('RedisStateStore', () => {
     const chart = daprChart({ profile: EnvironmentProfile.DEV });
     new RedisStateStore(chart, 'r', { name: 'state', redisHost: 'redis:6379' });
     expect(errorsOf(chart)).toEqual([expect.stringMatching(/state.redis component 'state' has no scopes, so every app in namespace 'apps' would load it/)]);
+  });
+});
+
+describe('DaprComponent rules for any component', () => {
+  // A component an app team writes itself: the base class still refuses a plain-string secret.
+  class HandWrittenRedis extends DaprComponent {
+    public readonly componentType = 'state.redis';
+    public constructor(scope: Construct, id: string, private readonly password: string) {
+      super(scope, id, { name: 'handwritten', scopes: [orders] });
+      this.applyInitialScopes();
+    }
+    public get endpoints() {
+      return [];
+    }
+    protected renderMetadata(): MetadataEntry[] {
+      return [
+        { name: 'redisHost', value: 'redis:6379' },
+        { name: 'redisPassword', value: this.password },
+        { name: 'redisPasword', value: 'typo' },
+      ];
+    }
+    protected validateSpecific(): string[] {
+      return [];
+    }
+  }
+
+  test('a plain-string password and an unknown metadata key are refused, naming the fix', () => {
+    const chart = daprChart();
+    new HandWrittenRedis(chart, 'r', 'hunter2');
+    const errors = errorsOf(chart).join('\n');
+    expect(errors).toMatch(/\[test\/r\] state.redis component 'handwritten': 'redisPassword' is sensitive and was given as a plain value: pass a SecretRef instead/);
+    expect(errors).toMatch(/metadata key 'redisPasword' does not exist for state.redis v1 in Dapr 1.18.3; the spec spells it|metadata key 'redisPasword' does not exist for state.redis v1 in Dapr 1.18.3; remove it/);
   });
 });
 

@@ -1,0 +1,58 @@
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { EnvironmentProfile } from '../constructs/model/profile';
+import { documentsFromObjects, LoadedDocument, runRules } from '../constructs/policy/engine';
+import { synthesize } from '../stacks/main';
+
+// The policy engine on the reference platform's real prod output, intact and broken ten ways.
+const tmp = os.tmpdir();
+const [prod] = synthesize({ only: ['prod'], distDir: path.join(tmp, 'unused'), cdktfOutDir: path.join(tmp, 'unused'), write: false });
+
+function prodDocs(): LoadedDocument[] {
+  const copy = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+  return [
+    ...documentsFromObjects('dist/prod', copy(prod.manifests), 'kubernetes'),
+    ...documentsFromObjects('cdktf.out/stacks/prod/cdk.tf.json', [copy(prod.terraform)], 'terraform'),
+  ];
+}
+const obj = (docs: LoadedDocument[], kind: string, name: string): any => {
+  const d = docs.find((x) => (x.content as any).kind === kind && (x.content as any).metadata?.name === name);
+  if (!d) throw new Error(`no ${kind} ${name}`);
+  return d.content;
+};
+const annotations = (docs: LoadedDocument[], app: string) => obj(docs, 'Deployment', app).spec.template.metadata.annotations;
+const daprRelease = (docs: LoadedDocument[]): any =>
+  Object.values((docs.find((d) => d.format === 'terraform')!.content as any).resource.helm_release).find((r: any) => r.chart === 'dapr');
+
+const setMetadata = (component: any, name: string, entry: object) => {
+  const i = component.spec.metadata.findIndex((m: any) => m.name === name);
+  component.spec.metadata[i] = { name, ...entry };
+};
+
+const BREAKAGES: [string, string, (docs: LoadedDocument[]) => void][] = [
+  ["drop a component's scopes", 'DAPR-COMP-001', (d) => delete obj(d, 'Component', 'order-state').scopes],
+  ['put a literal password in metadata', 'DAPR-COMP-005', (d) => setMetadata(obj(d, 'Component', 'order-state'), 'redisPassword', { value: 'hunter2' })],
+  ['point dapr.io/config at a missing Configuration', 'DAPR-WORK-003', (d) => (annotations(d, 'checkout')['dapr.io/config'] = 'checkout-old')],
+  ['add a second actor state store', 'DAPR-COMP-007', (d) => d.push(...documentsFromObjects('extra.yaml', [{ ...obj(d, 'Component', 'order-state'), metadata: { name: 'order-state-2', namespace: 'order-management' } }], 'kubernetes'))],
+  ['remove the sidecar memory limit', 'DAPR-WORK-006', (d) => delete annotations(d, 'orders')['dapr.io/sidecar-memory-limit']],
+  ['flip access control to allow', 'DAPR-CONF-001', (d) => (obj(d, 'Configuration', 'inventory').spec.accessControl.defaultAction = 'allow')],
+  ['set GOMEMLIMIT above the limit', 'DAPR-WORK-007', (d) => (annotations(d, 'billing')['dapr.io/env'] = 'GOMEMLIMIT=2GiB')],
+  ['use a latest image', 'DAPR-WORK-012', (d) => (obj(d, 'Deployment', 'shipping').spec.template.spec.containers[0].image = 'registry.logistics.example.com/order-management/shipping:latest')],
+  ['leave a subscriber out of the pub/sub scopes', 'DAPR-SUB-001', (d) => (obj(d, 'Component', 'events').scopes = ['billing', 'dead-letters', 'shipping'])],
+  ['set the webhook failure policy to Ignore', 'DAPR-CP-003', (d) => (daprRelease(d).values = [daprRelease(d).values[0].replace('webhookFailurePolicy: Fail', 'webhookFailurePolicy: Ignore')])],
+];
+
+describe('the policy engine on the reference platform prod output', () => {
+  test('finds nothing on the intact output', () => {
+    expect(runRules(prodDocs(), { profile: EnvironmentProfile.PROD })).toEqual([]);
+    expect(YAML.parse(daprRelease(prodDocs()).values[0]).dapr_sidecar_injector.webhookFailurePolicy).toBe('Fail');
+  });
+
+  test.each(BREAKAGES)('%s is caught by %s', (_what, ruleId, breakIt) => {
+    const docs = prodDocs();
+    breakIt(docs);
+    const ids = new Set(runRules(docs, { profile: EnvironmentProfile.PROD }).map((f) => f.ruleId));
+    expect(ids).toContain(ruleId);
+  });
+});
