@@ -8,7 +8,7 @@ import { isStrict } from '../model/profile';
 import { SecretRef } from '../model/secret-ref';
 import { DaprChart, DaprSettings } from './dapr-chart';
 import { ComponentEndpoint, IDaprComponent, IPubSub, IStateStore } from './dapr-component';
-import { AccessAction, FeatureFlag, HttpVerb, InvocationOperation, MtlsConfiguration, TracingOptions } from './mtls-configuration';
+import { AccessAction, FeatureFlag, InvocationOperation, MtlsConfiguration, TracingOptions } from './mtls-configuration';
 import { cpuMillis, goMemLimit, memoryQuantity, ResourceSize } from './resource-size';
 import { BulkSubscribeOptions, DaprSubscription, SubscriptionRule } from './subscription';
 import { VAULT_AGENT_TOKEN_DIR, VaultSecretStore } from './vault-secret-store';
@@ -959,6 +959,3 @@ function uniqueBy<T>(items: T[], key: (t: T) => string): T[] {
 function sortRecord(r: { [key: string]: string }): { [key: string]: string } {
   return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]]));
 }
-
-// Re-exported for callers that build invocation operations.
-export { HttpVerb };
