@@ -42,6 +42,7 @@ export {
 } from './k8s/dapr-workload';
 export { DefaultDenyNetworkPolicy, DefaultDenyNetworkPolicyProps } from './k8s/default-deny-network-policy';
 export { ImportedComponent, ImportedComponentProps } from './k8s/imported-component';
+export { ImportedVaultSecretStore, ImportedVaultSecretStoreProps } from './k8s/imported-vault-secret-store';
 export { InitialOffset, KafkaAuthType, KafkaPubSub, KafkaPubSubProps, SaslMechanism } from './k8s/kafka-pub-sub';
 export {
   AccessAction,
@@ -71,7 +72,7 @@ export {
   DaprSubscriptionProps,
   SubscriptionRule,
 } from './k8s/subscription';
-export { VaultAuth, VaultSecretStore, VaultSecretStoreProps, VaultValueType } from './k8s/vault-secret-store';
+export { IVaultAgentSecretStore, VaultAuth, VaultSecretStore, VaultSecretStoreProps, VaultValueType } from './k8s/vault-secret-store';
 
 // ---- terraform: CDK for Terraform constructs ----------------------------------------------------
 export { ArgoCdApplication, ArgoCdApplicationProps } from './terraform/argocd-application';

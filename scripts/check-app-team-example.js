@@ -44,6 +44,13 @@ expect('Deployment returns: dapr.io/enabled', a['dapr.io/enabled'] === 'true');
 expect('Deployment returns: dapr.io/app-id returns', a['dapr.io/app-id'] === 'returns');
 expect('Deployment returns: dapr.io/config returns', a['dapr.io/config'] === 'returns');
 expect('Deployment returns: dapr.io/api-token-secret', a['dapr.io/api-token-secret'] === 'dapr-api-token');
+// The shared components read their credentials through the platform's Vault store: returns' own
+// Vault Agent role, and daprd mounts the token volume the workload declares.
+expect('Deployment returns: Vault Agent injected with role returns', a['vault.hashicorp.com/agent-inject'] === 'true' && a['vault.hashicorp.com/role'] === 'returns');
+expect('Deployment returns: Vault auth path auth/kubernetes-prod', a['vault.hashicorp.com/auth-path'] === 'auth/kubernetes-prod');
+expect('Deployment returns: daprd mounts the Vault token volume', a['dapr.io/volume-mounts'] === 'dapr-vault-token:/vault/dapr');
+const podSpec = one('Deployment', 'returns').spec?.template?.spec ?? {};
+expect('Deployment returns: declares the dapr-vault-token memory volume', (podSpec.volumes ?? []).some((v) => v.name === 'dapr-vault-token' && v.emptyDir?.medium === 'Memory'));
 
 // Its Subscription to shipment-created, scoped to returns only.
 const sub = one('Subscription', 'returns-shipment-created');
@@ -63,6 +70,7 @@ expect(
 );
 expect('NetworkPolicy returns: egress to Kafka on 9093', toPort(9093).length >= 1);
 expect('NetworkPolicy returns: egress to Redis on 6380', toPort(6380).length >= 1);
+expect('NetworkPolicy returns: egress to Vault on 8200', toPort(8200).length >= 1);
 
 if (failures.length) {
   console.error(`app-team example: ${failures.length} expectation(s) failed on ${dir}:\n  ${failures.join('\n  ')}`);

@@ -3,6 +3,7 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { DaprWorkload, WorkloadRole } from '../constructs/k8s/dapr-workload';
 import { ImportedComponent } from '../constructs/k8s/imported-component';
+import { ImportedVaultSecretStore } from '../constructs/k8s/imported-vault-secret-store';
 import { HttpVerb, MtlsConfiguration } from '../constructs/k8s/mtls-configuration';
 import { ResourceSize } from '../constructs/k8s/resource-size';
 import { DaprVersion } from '../constructs/model/dapr-version';
@@ -210,6 +211,39 @@ describe('workload rules', () => {
     const w = new DaprWorkload(chart, 'w', { appId: 'returns', ...base });
     w.subscribe(events, 'shipment-created', { route: '/shipments' });
     expect(errorsOf(chart)).toEqual([expect.stringMatching(/pubsub.kafka component 'events' \(declared elsewhere\) is not scoped to app 'returns', which uses it: add 'returns' to its scopes/)]);
+  });
+
+  test('components declared elsewhere that read through an imported Vault store get the app the Vault Agent wiring', () => {
+    const chart = daprChart();
+    const vault = new ImportedVaultSecretStore(chart, 'vault', {
+      name: 'vault',
+      namespace: 'apps',
+      scopes: ['returns'],
+      vaultAddr: 'https://vault.example.com:8200',
+      vaultKvPrefix: 'dapr',
+      kubernetesAuthPath: 'auth/kubernetes-prod',
+    });
+    const events = new ImportedComponent(chart, 'events', {
+      name: 'events',
+      namespace: 'apps',
+      componentType: 'pubsub.kafka',
+      scopes: ['returns'],
+      secretRefs: [vault.secret('kafka', 'username'), vault.secret('kafka', 'password')],
+    });
+    const w = new DaprWorkload(chart, 'w', { appId: 'returns', ...base });
+    w.subscribe(events, 'shipment-created', { route: '/shipments' });
+    expect(errorsOf(chart)).toEqual([]);
+    const a = find(synth(chart), 'Deployment', 'returns').spec.template.metadata.annotations;
+    expect(a).toMatchObject({ 'vault.hashicorp.com/role': 'returns', 'vault.hashicorp.com/auth-path': 'auth/kubernetes-prod', 'dapr.io/volume-mounts': 'dapr-vault-token:/vault/dapr' });
+    expect(w.secretAccess.secretPaths).toEqual(['secret/data/dapr/kafka']);
+  });
+
+  test('an app not in the scopes of the imported Vault store its components read through is refused', () => {
+    const chart = daprChart();
+    const vault = new ImportedVaultSecretStore(chart, 'vault', { name: 'vault', namespace: 'apps', scopes: ['billing'], vaultAddr: 'https://vault.example.com:8200', vaultKvPrefix: 'dapr' });
+    const state = new ImportedComponent(chart, 'state', { name: 'state', namespace: 'apps', componentType: 'state.redis', scopes: ['returns'], secretRefs: [vault.secret('redis', 'password')] });
+    new DaprWorkload(chart, 'w', { appId: 'returns', ...base }).uses(state);
+    expect(errorsOf(chart)).toEqual([expect.stringMatching(/secretstores.hashicorp.vault component 'vault' \(declared elsewhere\) is not scoped to app 'returns', which uses it/)]);
   });
 
   test('a Configuration reference that does not exist is refused', () => {

@@ -11,7 +11,7 @@ import { ComponentEndpoint, IDaprComponent, IPubSub, IStateStore } from './dapr-
 import { AccessAction, FeatureFlag, InvocationOperation, MtlsConfiguration, TracingOptions } from './mtls-configuration';
 import { cpuMillis, goMemLimit, memoryQuantity, ResourceSize } from './resource-size';
 import { BulkSubscribeOptions, DaprSubscription, SubscriptionRule } from './subscription';
-import { VAULT_AGENT_TOKEN_DIR, VaultSecretStore } from './vault-secret-store';
+import { isVaultAgentStore, IVaultAgentSecretStore, VAULT_AGENT_TOKEN_DIR } from './vault-secret-store';
 
 /** How the app talks to its sidecar (`dapr.io/app-protocol`). */
 export enum AppProtocol {
@@ -539,10 +539,10 @@ export class DaprWorkload extends Construct implements IDaprApp {
   }
 
   /** The Vault secret stores whose token this workload's Vault Agent provides. */
-  public get vaultStores(): VaultSecretStore[] {
-    const stores = new Map<string, VaultSecretStore>();
+  public get vaultStores(): IVaultAgentSecretStore[] {
+    const stores = new Map<string, IVaultAgentSecretStore>();
     const consider = (c: unknown) => {
-      if (c instanceof VaultSecretStore && c.auth.tokenMountPath !== undefined) stores.set(c.componentName, c);
+      if (isVaultAgentStore(c)) stores.set(c.componentName, c);
     };
     for (const c of this.usedComponents.values()) {
       consider(c);

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { IDaprApp } from '../model/dapr-app';
-import { SecretRef } from '../model/secret-ref';
+import { ISecretStore, SecretRef } from '../model/secret-ref';
 import { ComponentEndpoint, IPubSub, IStateStore } from './dapr-component';
 
 /** Props of {@link ImportedComponent}. */
@@ -23,6 +23,13 @@ export interface ImportedComponentProps {
    * @default - none known
    */
   readonly endpoints?: ComponentEndpoint[];
+  /**
+   * The secrets it reads at load time, through its `auth.secretStore` (e.g. an
+   * `ImportedVaultSecretStore`): the apps that use it must be in that store's scopes, may read
+   * exactly those paths, and get the Vault Agent wiring when the store needs it.
+   * @default - it reads no secrets
+   */
+  readonly secretRefs?: SecretRef[];
 }
 
 /**
@@ -35,7 +42,7 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
   public readonly namespace: string;
   public readonly componentType: string;
   public readonly isActorStateStore: boolean;
-  public readonly secretRefs: SecretRef[] = [];
+  public readonly secretRefs: SecretRef[];
   public readonly endpoints: ComponentEndpoint[];
   private readonly declaredScopes: string[];
   private readonly requested = new Map<string, IDaprApp>();
@@ -47,6 +54,7 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
     this.componentType = props.componentType;
     this.isActorStateStore = props.isActorStateStore ?? false;
     this.endpoints = props.endpoints ?? [];
+    this.secretRefs = [...(props.secretRefs ?? [])];
     this.declaredScopes = [...props.scopes].sort();
     this.node.addValidation({
       validate: () =>
@@ -66,6 +74,11 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
 
   public addScope(app: IDaprApp): void {
     this.requested.set(app.appId, app);
+    // The app's sidecar resolves this component's secrets through the store: it needs it in scope too.
+    for (const ref of this.secretRefs) {
+      const store = ref.store as (ISecretStore & { addScope?: (a: IDaprApp) => void }) | undefined;
+      if (store && store !== (this as unknown) && typeof store.addScope === 'function') store.addScope(app);
+    }
   }
 
   public grantPublish(app: IDaprApp, _topic: string): void {

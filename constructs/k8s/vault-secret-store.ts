@@ -43,6 +43,39 @@ export class VaultAuth {
   ) {}
 }
 
+/**
+ * A Vault secret store as a workload sees it: where its secrets live (for the app's Vault
+ * policy), and whether daprd reads its token from the Vault Agent's file (then the workload gets
+ * the agent's annotations for its own Vault role). `VaultSecretStore` and
+ * `ImportedVaultSecretStore` implement it.
+ */
+export interface IVaultAgentSecretStore extends ISecretStore {
+  /** True if daprd reads the Vault token from the file the workload's Vault Agent writes. */
+  readonly readsAgentToken: boolean;
+  /** Mount path of the Kubernetes auth method the Vault Agent logs in with, e.g. `auth/kubernetes`. */
+  readonly kubernetesAuthPath: string;
+  /** Where Vault is (for egress rules). */
+  readonly endpoints: ComponentEndpoint[];
+}
+
+/** True if a value is an {@link IVaultAgentSecretStore} whose token comes from the Vault Agent. */
+export function isVaultAgentStore(x: unknown): x is IVaultAgentSecretStore {
+  const s = x as Partial<IVaultAgentSecretStore> | undefined;
+  return !!s && s.readsAgentToken === true && typeof s.kubernetesAuthPath === 'string';
+}
+
+/** The KV v2 data path of a secret: `<enginePath>/data/[<prefix>/]<name>`. */
+export function vaultDataPath(enginePath: string, kvPrefix: string, usePrefix: boolean, secretName: string): string {
+  const prefix = usePrefix ? `${trimSlashes(kvPrefix)}/` : '';
+  return `${trimSlashes(enginePath)}/data/${prefix}${secretName}`;
+}
+
+/** The host and port of Vault's address, for egress rules. */
+export function vaultEndpoints(vaultAddr: string): ComponentEndpoint[] {
+  const url = parseUrl(vaultAddr);
+  return url ? [{ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) }] : [];
+}
+
 /** What the Vault component returns for a secret. */
 export enum VaultValueType {
   /** A secret is a map of keys (KV data). */
@@ -106,7 +139,7 @@ export interface VaultSecretStoreProps extends DaprComponentProps {
  * A `secretstores.hashicorp.vault` component. Only keys the real component has are emitted;
  * there is no `vaultKubernetesMountPath` (guides show it; the component never had it).
  */
-export class VaultSecretStore extends DaprComponent implements ISecretStore {
+export class VaultSecretStore extends DaprComponent implements IVaultAgentSecretStore {
   public readonly componentType = 'secretstores.hashicorp.vault';
   /** How the component authenticates to Vault. */
   public readonly auth: VaultAuth;
@@ -141,13 +174,15 @@ export class VaultSecretStore extends DaprComponent implements ISecretStore {
 
   /** The KV v2 data path a Vault policy must grant to read a secret of this store. */
   public secretPolicyPath(secretName: string): string {
-    const prefix = this.vaultKvUsePrefix ? `${trimSlashes(this.vaultKvPrefix)}/` : '';
-    return `${trimSlashes(this.enginePath)}/data/${prefix}${secretName}`;
+    return vaultDataPath(this.enginePath, this.vaultKvPrefix, this.vaultKvUsePrefix, secretName);
+  }
+
+  public get readsAgentToken(): boolean {
+    return this.auth.tokenMountPath !== undefined;
   }
 
   public get endpoints(): ComponentEndpoint[] {
-    const url = parseUrl(this.vaultAddr);
-    return url ? [{ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) }] : [];
+    return vaultEndpoints(this.vaultAddr);
   }
 
   protected renderMetadata(): MetadataEntry[] {

@@ -16,11 +16,13 @@ import {
   DaprWorkload,
   HttpVerb,
   ImportedComponent,
+  ImportedVaultSecretStore,
   OtelProtocol,
   SecretRef,
 } from '@dapr-platform/constructs';
 import {
   API_TOKEN_SECRET,
+  COMPONENT_SECRETS,
   DAPR_VERSION,
   EVENTS_PUBSUB,
   INVENTORY,
@@ -31,6 +33,7 @@ import {
   prodMtls,
   TOPICS,
   TRACING,
+  VAULT_STORE,
 } from './platform-references';
 
 const outdir = process.argv[2] ?? 'dist';
@@ -38,8 +41,11 @@ const app = new App({ outdir });
 const chart = new DaprChart(app, 'returns', { namespace: NAMESPACE, profile: PROFILE, daprVersion: DAPR_VERSION, mtls: prodMtls() });
 
 // The platform's components, by reference: never rendered here, and their scopes are not changed from here.
-const events = new ImportedComponent(chart, 'Events', EVENTS_PUBSUB);
-const orderState = new ImportedComponent(chart, 'OrderState', ORDER_STATE);
+// They read their credentials through the platform's Vault store, so returns' sidecar gets the
+// Vault Agent wiring for its own role.
+const vault = new ImportedVaultSecretStore(chart, 'Vault', VAULT_STORE);
+const events = new ImportedComponent(chart, 'Events', { ...EVENTS_PUBSUB, secretRefs: COMPONENT_SECRETS.events.map(([name, key]) => vault.secret(name, key)) });
+const orderState = new ImportedComponent(chart, 'OrderState', { ...ORDER_STATE, secretRefs: COMPONENT_SECRETS.orderState.map(([name, key]) => vault.secret(name, key)) });
 
 const returns = new DaprWorkload(chart, 'Returns', {
   appId: 'returns',
@@ -63,4 +69,6 @@ returns.subscribe(events, TOPICS.shipmentCreated, {
 
 // Validates every construct first and fails listing all errors.
 app.synth();
+// What the platform's Terraform must grant returns' Vault role (its secret paths, nothing else).
+console.log(`returns reads: ${returns.secretAccess.secretPaths.join(', ')}`);
 console.log(`returns: manifests written to ${outdir}/`);

@@ -4,7 +4,16 @@
  * Everything here is declared (and rendered) in the platform's repository; this repository only
  * refers to it. When the platform adds an app to a component's scopes, it is added here too.
  */
-import { ComponentEndpoint, DaprApp, DaprVersion, EnvironmentProfile, IDaprApp, ImportedComponentProps, MtlsPolicy } from '@dapr-platform/constructs';
+import {
+  ComponentEndpoint,
+  DaprApp,
+  DaprVersion,
+  EnvironmentProfile,
+  IDaprApp,
+  ImportedComponentProps,
+  ImportedVaultSecretStoreProps,
+  MtlsPolicy,
+} from '@dapr-platform/constructs';
 
 /** The namespace of the order-management apps. */
 export const NAMESPACE = 'order-management';
@@ -21,6 +30,30 @@ export function prodMtls(): MtlsPolicy {
 }
 
 const KAFKA_BROKERS: ComponentEndpoint[] = [0, 1, 2].map((i) => ({ host: `kafka-${i}.prod.logistics.example.com`, port: 9093 }));
+
+/**
+ * The secret store `vault`: the shared components read their credentials through it, with the
+ * token the Vault Agent writes for each app's own Vault role (the platform grants `returns` its
+ * role and exactly the paths of the components it uses).
+ */
+export const VAULT_STORE: ImportedVaultSecretStoreProps = {
+  name: 'vault',
+  namespace: NAMESPACE,
+  scopes: ['billing', 'dead-letters', 'notifications', 'orders', 'returns', 'shipping'],
+  vaultAddr: 'https://vault.prod.logistics.example.com:8200',
+  enginePath: 'secret',
+  vaultKvPrefix: 'dapr',
+  kubernetesAuthPath: 'auth/kubernetes-prod',
+};
+
+/** The secrets the shared components read from `vault` (secret name and key). */
+export const COMPONENT_SECRETS = {
+  events: [
+    ['kafka', 'username'],
+    ['kafka', 'password'],
+  ],
+  orderState: [['redis', 'password']],
+} as const;
 
 /** The pub/sub `events` (Kafka): its scopes as the platform declares them, `returns` included. */
 export const EVENTS_PUBSUB: ImportedComponentProps = {
