@@ -85,6 +85,9 @@ export interface DevBrokersProps {
 const REDIS_AUTH_SECRET = 'dev-redis-auth';
 const KAFKA_PASSWORD_SECRET = 'dev-kafka-user-password';
 
+/** How both dev broker releases are installed: atomic, waited for, bounded history. */
+const DEV_RELEASE_SETTINGS = { createNamespace: false, atomic: true, wait: true, timeout: 600, maxHistory: 5 } as const;
+
 /**
  * Dev-only brokers: an in-cluster Redis (Bitnami chart) and Kafka (Strimzi operator chart, a
  * one-node KRaft cluster, a SCRAM-SHA-512 user), with their credentials written to Vault KV at the
@@ -206,11 +209,7 @@ export class DevBrokers extends Construct {
       repository: 'oci://registry-1.docker.io/bitnamicharts',
       version: redisChart,
       namespace: ns,
-      createNamespace: false,
-      atomic: true,
-      wait: true,
-      timeout: 600,
-      maxHistory: 5,
+      ...DEV_RELEASE_SETTINGS,
       values: [
         stringify(
           {
@@ -238,11 +237,7 @@ export class DevBrokers extends Construct {
       repository: 'https://strimzi.io/charts/',
       version: strimziChart,
       namespace: ns,
-      createNamespace: false,
-      atomic: true,
-      wait: true,
-      timeout: 600,
-      maxHistory: 5,
+      ...DEV_RELEASE_SETTINGS,
       dependsOn: props.dependsOn,
     });
     const kafkaPassword = generated('kafka');
