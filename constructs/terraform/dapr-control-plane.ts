@@ -463,7 +463,8 @@ export class DaprControlPlane extends Construct {
             `schedulerInMemoryStorage is true in a ${props.profile} environment: every job, reminder and workflow timer would be lost on a scheduler restart. Set it to false and size schedulerStorageSize.`,
           );
         }
-        if (inMemory && !version.isAtLeast(DaprVersion.V1_18_3)) {
+        // The 1.16 chart `fail`s on inMemoryStorage with more than one replica; the 1.17 chart dropped that check.
+        if (inMemory && !version.isAtLeast(DaprVersion.V1_17_13)) {
           errors.push(
             `schedulerInMemoryStorage is true but the Dapr ${version} chart fails to render it (it allows in-memory storage only with 1 replica, and the scheduler always runs 3): set it to false.`,
           );

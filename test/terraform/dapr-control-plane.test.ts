@@ -234,6 +234,13 @@ describe('DaprControlPlane validation (one failing input per rule)', () => {
     ]);
   });
 
+  test('in-memory scheduler storage is accepted in dev on 1.17.13 and 1.18.3, whose charts no longer fail on it', () => {
+    // ../shared/charts/dapr/1.17.13/charts/dapr_scheduler/templates/dapr_scheduler_statefulset.yaml has no `fail` for it (1.16.19 has).
+    for (const daprVersion of [DaprVersion.V1_17_13, DaprVersion.V1_18_3]) {
+      expect(errors({ profile: EnvironmentProfile.DEV, ha: HaDecision.DISABLED, schedulerInMemoryStorage: true, daprVersion })).toEqual([]);
+    }
+  });
+
   test("namespace 'default' is refused", () => {
     const e = errors({ namespace: 'default', mtls: new MtlsPolicy({ controlPlaneNamespace: 'default' }), injectorExcludedNamespaces: ['default'] });
     expect(e).toEqual([`namespace 'default' is refused for the control plane: use its own namespace, e.g. 'dapr-system'.`]);
