@@ -5,8 +5,27 @@ import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Resiliency, RetryBackoff } from '../constructs/k8s/resiliency';
 import { DaprVersion } from '../constructs/model/dapr-version';
-import { daprChart, requireReference, synth } from './helpers';
+import { CRD_INDEX, CRD_SCHEMAS } from '../imports/dapr-crd-schemas';
+import { REFERENCE_DATA } from '../imports/dapr-reference-data';
+import { daprChart, synth } from './helpers';
 import { seed } from './seed';
+import { describeWithShared, requireReference } from './shared-reference';
+
+/**
+ * Conformance of everything our constructs render with the Dapr release it pins: the CRD schemas
+ * and the component metadata specs. Every check runs against the data generated into imports/
+ * (always), and again against the raw upstream files in ../shared (when present).
+ */
+
+/** CRD schemas by `<apiVersion>/<kind>`. */
+type Schemas = Map<string, object>;
+/** One component's metadata spec: its field names (with flags) and the required ones. */
+interface Spec {
+  readonly fields: Map<string, { readonly sensitive: boolean; readonly allowedValues?: string[] }>;
+  readonly required: string[];
+}
+/** Component metadata specs by `<type>/<version>`, e.g. `state.redis/v1`. */
+type Specs = Map<string, Spec>;
 
 /** Everything our constructs render, in one chart: the seed plus a Resiliency. */
 function renderAll(version: DaprVersion): any[] {
@@ -17,77 +36,123 @@ function renderAll(version: DaprVersion): any[] {
   const breaker = r.addCircuitBreaker('callee', { trip: 'consecutiveFailures >= 5', timeout: Duration.seconds(30), interval: Duration.seconds(10) });
   r.targetApp(s.inventory, { timeout, retry, circuitBreaker: breaker });
   r.targetComponent(s.kafka, { retry }, { retry, circuitBreaker: breaker });
-  return synth(s.chart);
+  return synth(s.chart).filter((m) => String(m.apiVersion).startsWith('dapr.io/'));
 }
 
-for (const version of DaprVersion.supported()) {
-  describe(`conformance with Dapr ${version}`, () => {
-    const manifests = renderAll(version);
-    const dapr = manifests.filter((m) => String(m.apiVersion).startsWith('dapr.io/'));
+const rendered = new Map<string, any[]>();
+/** The Dapr objects rendered for a version (rendered once per version; callers get a deep copy). */
+function daprObjects(version: DaprVersion): any[] {
+  if (!rendered.has(version.version)) rendered.set(version.version, renderAll(version));
+  return structuredClone(rendered.get(version.version)!);
+}
 
-    test('every Dapr object validates against the openAPIV3Schema of its CRD', () => {
-      const crdDir = requireReference(version.version, 'crds');
-      const schemas = new Map<string, object>();
-      for (const f of fs.readdirSync(crdDir)) {
-        const crd = YAML.parse(fs.readFileSync(path.join(crdDir, f), 'utf8'));
-        for (const v of crd.spec.versions) schemas.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, v.schema.openAPIV3Schema);
-      }
-      const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-      expect(new Set(dapr.map((m) => m.kind))).toEqual(new Set(['Component', 'Configuration', 'Subscription', 'Resiliency']));
-      for (const m of dapr) {
-        const schema = schemas.get(`${m.apiVersion}/${m.kind}`);
-        if (!schema) throw new Error(`no CRD schema for ${m.apiVersion} ${m.kind}`);
-        const validate = ajv.compile(schema);
-        const ok = validate(m);
-        if (!ok) throw new Error(`${m.kind} ${m.metadata.name} fails its CRD schema: ${ajv.errorsText(validate.errors)}`);
-        // Kubernetes prunes unknown fields silently; ours must all be in the schema.
-        expect(unknownFields(m, schema)).toEqual([]);
-      }
-    });
+// ---- the two sources ----------------------------------------------------------------------------
 
-    test('every Component uses only its spec metadata names, has the required ones, and gives sensitive ones by reference', () => {
-      const mdDir = requireReference(version.version, 'component-metadata');
-      const specs = new Map<string, { fields: Map<string, any>; required: string[] }>();
-      for (const f of fs.readdirSync(mdDir).filter((x) => x.endsWith('.metadata.yaml'))) {
-        const spec = YAML.parse(fs.readFileSync(path.join(mdDir, f), 'utf8'));
-        const fields = new Map<string, any>();
-        // A field may appear in several auth profiles, each allowing one value (authType): union them.
-        const merge = (m: any) => {
-          const prev = fields.get(m.name);
-          const allowed = [...(prev?.allowedValues ?? []), ...(m.allowedValues ?? [])];
-          fields.set(m.name, { ...prev, ...m, sensitive: prev?.sensitive || m.sensitive, allowedValues: allowed.length ? allowed : undefined });
-        };
-        for (const m of spec.metadata ?? []) fields.set(m.name, m);
-        for (const p of spec.authenticationProfiles ?? []) for (const m of p.metadata ?? []) merge(m);
-        for (const p of spec.builtinAuthenticationProfiles ?? []) for (const m of p.metadata ?? []) merge(m);
-        specs.set(`${spec.type}.${spec.name}/${spec.version}`, { fields, required: (spec.metadata ?? []).filter((m: any) => m.required).map((m: any) => m.name) });
+function generatedSchemas(version: DaprVersion): Schemas {
+  const index = CRD_INDEX[version.version];
+  if (!index) throw new Error(`imports/dapr-crd-schemas.ts has no CRDs for Dapr ${version}: run 'npm run import'`);
+  return new Map(Object.entries(index.crds).map(([key, ref]) => [key, CRD_SCHEMAS[ref.schema]]));
+}
+
+function rawSchemas(version: DaprVersion): Schemas {
+  const crdDir = requireReference(version.version, 'crds');
+  const schemas: Schemas = new Map();
+  for (const f of fs.readdirSync(crdDir)) {
+    const crd = YAML.parse(fs.readFileSync(path.join(crdDir, f), 'utf8'));
+    for (const v of crd.spec.versions) schemas.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, v.schema.openAPIV3Schema);
+  }
+  return schemas;
+}
+
+function generatedSpecs(version: DaprVersion): Specs {
+  const specs: Specs = new Map();
+  for (const [key, spec] of Object.entries(REFERENCE_DATA[version.version].components)) {
+    const fields = new Map(Object.entries(spec.fields).map(([name, f]) => [name, { sensitive: f.sensitive, allowedValues: f.allowedValues.length ? [...f.allowedValues] : undefined }]));
+    specs.set(key, { fields, required: Object.keys(spec.fields).filter((name) => spec.fields[name].required) });
+  }
+  return specs;
+}
+
+function rawSpecs(version: DaprVersion): Specs {
+  const mdDir = requireReference(version.version, 'component-metadata');
+  const specs: Specs = new Map();
+  for (const f of fs.readdirSync(mdDir).filter((x) => x.endsWith('.metadata.yaml'))) {
+    const spec = YAML.parse(fs.readFileSync(path.join(mdDir, f), 'utf8'));
+    const fields = new Map<string, any>();
+    // A field may appear in several auth profiles, each allowing one value (authType): union them.
+    const merge = (m: any) => {
+      const prev = fields.get(m.name);
+      const allowed = [...(prev?.allowedValues ?? []), ...(m.allowedValues ?? [])];
+      fields.set(m.name, { ...prev, ...m, sensitive: prev?.sensitive || m.sensitive, allowedValues: allowed.length ? allowed : undefined });
+    };
+    for (const m of spec.metadata ?? []) fields.set(m.name, m);
+    for (const p of spec.authenticationProfiles ?? []) for (const m of p.metadata ?? []) merge(m);
+    for (const p of spec.builtinAuthenticationProfiles ?? []) for (const m of p.metadata ?? []) merge(m);
+    specs.set(`${spec.type}.${spec.name}/${spec.version}`, { fields, required: (spec.metadata ?? []).filter((m: any) => m.required).map((m: any) => m.name) });
+  }
+  return specs;
+}
+
+// ---- the checks ---------------------------------------------------------------------------------
+
+/**
+ * Why each object fails its CRD schema, or fields the schema does not declare (Kubernetes prunes
+ * unknown fields silently; ours must all be in the schema). Empty when all conform.
+ */
+function schemaViolations(objects: any[], schemas: Schemas): string[] {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const out: string[] = [];
+  for (const m of objects) {
+    const schema = schemas.get(`${m.apiVersion}/${m.kind}`);
+    if (!schema) {
+      out.push(`no CRD schema for ${m.apiVersion} ${m.kind}`);
+      continue;
+    }
+    const validate = ajv.compile(schema);
+    if (!validate(m)) out.push(`${m.kind} ${m.metadata.name} fails its CRD schema: ${ajv.errorsText(validate.errors)}`);
+    for (const u of unknownFields(m, schema)) out.push(`${m.kind} ${m.metadata.name}: ${u} is not in the CRD schema`);
+  }
+  return out;
+}
+
+/** Keys daprd reads on every component of a category (not in the component's own spec). */
+const RUNTIME_KEYS: Record<string, string[]> = { state: ['actorStateStore', 'keyPrefix'], pubsub: ['publishingScopes', 'subscriptionScopes'], secretstores: [] };
+/** metadata.yaml marks both Vault token fields required; the code needs exactly one. */
+const EXACTLY_ONE: Record<string, string[]> = { 'secretstores.hashicorp.vault': ['vaultToken', 'vaultTokenMountPath'] };
+
+/**
+ * How each Component breaks its metadata spec: a name the spec does not have, a sensitive field
+ * given as a plain value, a value outside the allowed ones, a required field missing.
+ */
+function metadataViolations(components: any[], specs: Specs): string[] {
+  const out: string[] = [];
+  for (const c of components) {
+    const at = `Component ${c.metadata.name} (${c.spec.type}/${c.spec.version})`;
+    const spec = specs.get(`${c.spec.type}/${c.spec.version}`);
+    if (!spec) {
+      out.push(`${at}: no metadata spec`);
+      continue;
+    }
+    const names: string[] = c.spec.metadata.map((m: any) => m.name);
+    for (const m of c.spec.metadata) {
+      const field = spec.fields.get(m.name);
+      if (!field) {
+        if (!(RUNTIME_KEYS[c.spec.type.split('.')[0]] ?? []).includes(m.name)) out.push(`${at}: '${m.name}' is not in its spec`);
+        continue;
       }
-      // Keys daprd reads on every component of a category (not in the component's own spec).
-      const runtimeKeys: Record<string, string[]> = { state: ['actorStateStore', 'keyPrefix'], pubsub: ['publishingScopes', 'subscriptionScopes'], secretstores: [] };
-      // metadata.yaml marks both Vault token fields required; the code needs exactly one.
-      const exactlyOne: Record<string, string[]> = { 'secretstores.hashicorp.vault': ['vaultToken', 'vaultTokenMountPath'] };
-      const components = dapr.filter((m) => m.kind === 'Component');
-      expect(components.map((c) => c.spec.type).sort()).toEqual(['pubsub.kafka', 'secretstores.hashicorp.vault', 'state.redis']);
-      for (const c of components) {
-        const spec = specs.get(`${c.spec.type}/${c.spec.version}`);
-        if (!spec) throw new Error(`no metadata spec for ${c.spec.type}/${c.spec.version}`);
-        const names = c.spec.metadata.map((m: any) => m.name);
-        for (const m of c.spec.metadata) {
-          const field = spec.fields.get(m.name);
-          if (!field) {
-            expect(runtimeKeys[c.spec.type.split('.')[0]]).toContain(m.name);
-            continue;
-          }
-          if (field.sensitive) expect({ name: m.name, secretKeyRef: m.secretKeyRef }).toEqual({ name: m.name, secretKeyRef: expect.objectContaining({ name: expect.any(String), key: expect.any(String) }) });
-          if (field.allowedValues && m.value !== undefined) expect(field.allowedValues.map(String)).toContain(m.value);
-        }
-        const oneOf = exactlyOne[c.spec.type] ?? [];
-        for (const r of spec.required.filter((x) => !oneOf.includes(x))) expect(names).toContain(r);
-        if (oneOf.length) expect(oneOf.filter((x) => names.includes(x))).toHaveLength(1);
-        expect(names).not.toContain('vaultKubernetesMountPath');
+      if (field.sensitive && !(typeof m.secretKeyRef?.name === 'string' && typeof m.secretKeyRef?.key === 'string')) {
+        out.push(`${at}: '${m.name}' is sensitive but not a secretKeyRef`);
       }
-    });
-  });
+      if (field.allowedValues && m.value !== undefined && !field.allowedValues.map(String).includes(m.value)) {
+        out.push(`${at}: '${m.name}' is '${m.value}', not one of ${field.allowedValues.join(', ')}`);
+      }
+    }
+    const oneOf = EXACTLY_ONE[c.spec.type] ?? [];
+    for (const r of spec.required.filter((x) => !oneOf.includes(x))) if (!names.includes(r)) out.push(`${at}: required '${r}' is missing`);
+    if (oneOf.length && oneOf.filter((x) => names.includes(x)).length !== 1) out.push(`${at}: needs exactly one of ${oneOf.join(', ')}`);
+    if (names.includes('vaultKubernetesMountPath')) out.push(`${at}: 'vaultKubernetesMountPath' is set`);
+  }
+  return out;
 }
 
 /** Paths in `value` that the schema does not declare (ignoring preserve-unknown and free maps). */
@@ -102,5 +167,121 @@ function unknownFields(value: any, schema: any, at = ''): string[] {
     else if (schema.additionalProperties) out.push(...unknownFields(v, schema.additionalProperties, `${at}.${k}`));
     else if (!(at === '' && (k === 'apiVersion' || k === 'kind'))) out.push(`${at}.${k}`);
   }
+  return out;
+}
+
+/** The rendered objects, each broken one way, with what the checks must say. */
+function brokenObjects(version: DaprVersion): { what: string; objects: any[]; schema?: RegExp; metadata?: RegExp }[] {
+  const one = (kind: string, type?: string) => {
+    const objects = daprObjects(version);
+    return { objects, target: objects.find((m) => m.kind === kind && (type === undefined || m.spec.type === type)) };
+  };
+  const cases: { what: string; objects: any[]; schema?: RegExp; metadata?: RegExp }[] = [];
+  const add = (what: string, kind: string, type: string | undefined, edit: (m: any) => void, expected: { schema?: RegExp; metadata?: RegExp }) => {
+    const { objects, target } = one(kind, type);
+    edit(target);
+    cases.push({ what, objects, ...expected });
+  };
+  add('Component without spec.version', 'Component', 'state.redis', (m) => delete m.spec.version, {
+    schema: /Component saga-state fails its CRD schema: .*must have required property 'version'/,
+    metadata: /Component saga-state \(state\.redis\/undefined\): no metadata spec/,
+  });
+  add('Component with a numeric spec.version', 'Component', 'state.redis', (m) => (m.spec.version = 1), {
+    schema: /Component saga-state fails its CRD schema: data\/spec\/version must be string/,
+    metadata: /Component saga-state \(state\.redis\/1\): no metadata spec/,
+  });
+  add('Component with a field the CRD lacks', 'Component', 'state.redis', (m) => (m.spec.timeout = '5s'), { schema: /Component saga-state: \.spec\.timeout is not in the CRD schema/ });
+  add('Configuration with metrics.enabled a string', 'Configuration', undefined, (m) => (m.spec.metrics.enabled = 'true'), { schema: /Configuration inventory fails its CRD schema: data\/spec\/metrics\/enabled must be boolean/ });
+  add('Subscription without pubsubname', 'Subscription', undefined, (m) => delete m.spec.pubsubname, { schema: /Subscription .* fails its CRD schema: .*must have required property 'pubsubname'/ });
+  add('Resiliency with an unknown policy kind', 'Resiliency', undefined, (m) => (m.spec.policies.bulkheads = {}), { schema: /Resiliency order-paths: \.spec\.policies\.bulkheads is not in the CRD schema/ });
+  add('Component with a metadata name its spec lacks', 'Component', 'state.redis', (m) => m.spec.metadata.push({ name: 'redisHostname', value: 'x' }), { metadata: /'redisHostname' is not in its spec/ });
+  add('Component with a sensitive field as a plain value', 'Component', 'state.redis', (m) => Object.assign(m.spec.metadata.find((x: any) => x.name === 'redisPassword'), { secretKeyRef: undefined, value: 'hunter2' }), {
+    metadata: /'redisPassword' is sensitive but not a secretKeyRef/,
+  });
+  add('Component with a value outside allowedValues', 'Component', 'pubsub.kafka', (m) => (m.spec.metadata.find((x: any) => x.name === 'authType').value = 'kerberos'), { metadata: /'authType' is 'kerberos', not one of/ });
+  add('Component without a required field', 'Component', 'state.redis', (m) => (m.spec.metadata = m.spec.metadata.filter((x: any) => x.name !== 'redisHost')), { metadata: /required 'redisHost' is missing/ });
+  add('Component with an unknown apiVersion', 'Component', 'state.redis', (m) => (m.apiVersion = 'dapr.io/v1'), { schema: /no CRD schema for dapr\.io\/v1 Component/ });
+  return cases;
+}
+
+// ---- the tests ----------------------------------------------------------------------------------
+
+function conformanceTests(version: DaprVersion, schemas: () => Schemas, specs: () => Specs): void {
+  test('every Dapr object validates against the openAPIV3Schema of its CRD, and uses only fields the schema declares', () => {
+    const objects = daprObjects(version);
+    expect(new Set(objects.map((m) => m.kind))).toEqual(new Set(['Component', 'Configuration', 'Subscription', 'Resiliency']));
+    expect(schemaViolations(objects, schemas())).toEqual([]);
+  });
+
+  test('every Component uses only its spec metadata names, has the required ones, and gives sensitive ones by reference', () => {
+    const components = daprObjects(version).filter((m) => m.kind === 'Component');
+    expect(components.map((c) => c.spec.type).sort()).toEqual(['pubsub.kafka', 'secretstores.hashicorp.vault', 'state.redis']);
+    expect(metadataViolations(components, specs())).toEqual([]);
+  });
+
+  test.each(brokenObjects(version))('the checks catch a broken object: $what', ({ objects, schema, metadata }) => {
+    const s = schemaViolations(objects, schemas());
+    const m = metadataViolations(
+      objects.filter((o) => o.kind === 'Component'),
+      specs(),
+    );
+    if (schema) expect(s).toEqual([expect.stringMatching(schema)]);
+    else expect(s).toEqual([]);
+    if (metadata) expect(m).toEqual([expect.stringMatching(metadata)]);
+    else expect(m).toEqual([]);
+  });
+}
+
+test('conformance runs for every supported version, 1.17.13 included', () => {
+  expect(DaprVersion.supported().map((v) => v.version)).toEqual(['1.16.19', '1.17.13', '1.18.3']);
+  for (const v of DaprVersion.supported()) expect(generatedSchemas(v).size).toBeGreaterThanOrEqual(6);
+});
+
+for (const version of DaprVersion.supported()) {
+  describe(`conformance with Dapr ${version} (generated imports/)`, () => {
+    conformanceTests(
+      version,
+      () => generatedSchemas(version),
+      () => generatedSpecs(version),
+    );
+  });
+
+  describeWithShared(`conformance with Dapr ${version} (raw files in ../shared/dapr-reference/${version})`, () => {
+    conformanceTests(
+      version,
+      () => rawSchemas(version),
+      () => rawSpecs(version),
+    );
+
+    test('the generated schemas are the raw ones without their prose', () => {
+      const raw = rawSchemas(version);
+      const generated = generatedSchemas(version);
+      expect([...generated.keys()].sort()).toEqual([...raw.keys()].sort());
+      for (const [key, schema] of raw) expect([key, proseDiff(schema, generated.get(key))]).toEqual([key, []]);
+    });
+  });
+}
+
+/**
+ * Where `generated` differs from `raw` other than by a dropped `description` keyword of a schema
+ * node (a property that happens to be named `description` must stay).
+ */
+function proseDiff(raw: any, generated: any, at = '', inProperties = false): string[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return JSON.stringify(raw) === JSON.stringify(generated) || (Array.isArray(raw) && Array.isArray(generated) && raw.length === generated.length && raw.every((r, i) => proseDiff(r, generated[i], `${at}[${i}]`).length === 0))
+      ? []
+      : [`${at}: ${JSON.stringify(raw)} became ${JSON.stringify(generated)}`];
+  }
+  if (generated === null || typeof generated !== 'object') return [`${at}: object became ${JSON.stringify(generated)}`];
+  const out: string[] = [];
+  for (const k of Object.keys(raw)) {
+    if (!inProperties && k === 'description' && typeof raw[k] === 'string') {
+      if (k in generated) out.push(`${at}.description was kept`);
+      continue;
+    }
+    if (!(k in generated)) out.push(`${at}.${k} was dropped`);
+    else out.push(...proseDiff(raw[k], generated[k], `${at}.${k}`, !inProperties && k === 'properties'));
+  }
+  for (const k of Object.keys(generated)) if (!(k in raw)) out.push(`${at}.${k} was added`);
   return out;
 }

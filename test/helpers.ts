@@ -1,23 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { DaprChart, DaprChartProps } from '../constructs/k8s/dapr-chart';
 import { assertValid, validationErrors } from '../constructs/model/validation';
-
-/** ../shared/dapr-reference, next to the repository (CI has it). */
-export const REFERENCE_DIR = path.resolve(__dirname, '..', '..', 'shared', 'dapr-reference');
-
-/** Fails loudly when the reference data is missing, instead of letting a test pass on nothing. */
-export function requireReference(...segments: string[]): string {
-  const p = path.join(REFERENCE_DIR, ...segments);
-  if (!fs.existsSync(p)) {
-    throw new Error(
-      `Dapr reference data is missing: ${p} does not exist. These tests check our output against ` +
-        `../shared/dapr-reference; check out 'shared' next to this repository.`,
-    );
-  }
-  return p;
-}
 
 /** A DaprChart in a fresh test app (namespace `apps`, prod profile unless given). */
 export function daprChart(props: DaprChartProps = {}): DaprChart {

@@ -4,14 +4,22 @@ import { parse } from 'yaml';
 import { DaprVersion } from '../../constructs/model/dapr-version';
 import { HaDecision } from '../../constructs/terraform/dapr-control-plane';
 import { DaprChartValues } from '../../constructs/terraform/dapr-chart-values';
-import { devProps, findResource, helmValues, platformStack, prodProps, requireShared, synthJson } from './helpers';
+import { describeWithShared, requireShared } from '../shared-reference';
+import { devProps, findResource, helmValues, platformStack, prodProps, synthJson } from './helpers';
 
 /**
  * The key paths of the real chart values files, read directly from
  * ../shared/dapr-reference/<version>/chart-values (not from the generated imports/ data):
- * leaves, and the empty maps whose children are free-form.
+ * leaves, and the empty maps whose children are free-form. Read when a test runs (never while jest
+ * collects the tests, so that the block can be skipped without ../shared), once per version.
  */
+const chartKeysRead = new Map<string, { leaves: Set<string>; freeMaps: Set<string> }>();
 function chartKeys(version: string): { leaves: Set<string>; freeMaps: Set<string> } {
+  if (!chartKeysRead.has(version)) chartKeysRead.set(version, readChartKeys(version));
+  return chartKeysRead.get(version)!;
+}
+
+function readChartKeys(version: string): { leaves: Set<string>; freeMaps: Set<string> } {
   const dir = requireShared('dapr-reference', version, 'chart-values');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.values.yaml'));
   expect(files.sort()).toEqual([
@@ -48,6 +56,8 @@ function chartKeys(version: string): { leaves: Set<string>; freeMaps: Set<string
 /** DAPR-NOTES §1.3/§8.2: read by templates, absent from values.yaml. */
 const TEMPLATE_ONLY: Record<string, string[]> = {
   '1.16.19': ['global.mtls.sentryAddress', 'global.daprControlPlaneArch', 'dapr_sidecar_injector.sidecarRunAsUser', 'dapr_sidecar_injector.sidecarRunAsGroup'],
+  // overrideBroadcastHostPort is read by no template of the 1.17.13 chart (../shared/charts/dapr/1.17.13).
+  '1.17.13': ['global.mtls.sentryAddress', 'global.daprControlPlaneArch', 'dapr_sidecar_injector.sidecarRunAsUser', 'dapr_sidecar_injector.sidecarRunAsGroup'],
   '1.18.3': [
     'global.mtls.sentryAddress',
     'global.daprControlPlaneArch',
@@ -70,58 +80,69 @@ function writtenPaths(json: any): string[] {
   return [...DaprChartValues.leafPaths(helmValues(json, 'dapr')), ...(release.set_sensitive ?? []).map((s: any) => s.name)];
 }
 
-describe.each(['1.16.19', '1.18.3'])('Helm values of Dapr %s against the real chart values files', (version) => {
-  const keys = chartKeys(version);
-  const daprVersion = DaprVersion.of(version);
+describeWithShared('Helm values against the real chart values files in ../shared', () => {
+  describe.each(['1.16.19', '1.17.13', '1.18.3'])('Dapr %s', (version) => {
+    const keys = {
+      get leaves() {
+        return chartKeys(version).leaves;
+      },
+      get freeMaps() {
+        return chartKeys(version).freeMaps;
+      },
+    };
+    const daprVersion = DaprVersion.of(version);
 
-  test('the files are what we think they are (spot checks of real and tutorial-only keys)', () => {
-    for (const real of ['global.ha.disruption.minimumAvailable', 'dapr_scheduler.cluster.storageSize', 'dapr_placement.volumeclaims.storageSize', 'dapr_sentry.tls.issuer.keyPEM']) {
-      expect(keys.leaves.has(real)).toBe(true);
-    }
-    for (const fake of ['dapr_scheduler.volumeClaimTemplates', 'dapr_placement.volumeClaims.storageSize', 'dapr_scheduler.replicaCount', 'dapr_placement.replicaCount', 'global.ha.disruption.minAvailable']) {
-      expect(knownInFiles(keys, version, fake)).toBe(false);
-    }
-    expect(keys.freeMaps.has('dapr_operator.resources')).toBe(true);
+    test('the files are what we think they are (spot checks of real and tutorial-only keys)', () => {
+      for (const real of ['global.ha.disruption.minimumAvailable', 'dapr_scheduler.cluster.storageSize', 'dapr_placement.volumeclaims.storageSize', 'dapr_sentry.tls.issuer.keyPEM']) {
+        expect(keys.leaves.has(real)).toBe(true);
+      }
+      for (const fake of ['dapr_scheduler.volumeClaimTemplates', 'dapr_placement.volumeClaims.storageSize', 'dapr_scheduler.replicaCount', 'dapr_placement.replicaCount', 'global.ha.disruption.minAvailable']) {
+        expect(knownInFiles(keys, version, fake)).toBe(false);
+      }
+      expect(keys.freeMaps.has('dapr_operator.resources')).toBe(true);
+    });
+
+    test.each([
+      { env: 'prod (HA, BYO CA, every typed prop)', make: () => prodProps({ daprVersion, nodeSelector: { pool: 'system' }, priorityClassName: 'system-cluster-critical' }) },
+      { env: 'dev (no HA, self-signed)', make: () => devProps({ daprVersion }) },
+      { env: 'prod with an HA waiver', make: () => prodProps({ daprVersion, ha: HaDecision.DISABLED_WAIVED_FOR_STRICT_PROFILE }) },
+    ])('every key path written for $env exists in the chart', ({ make }) => {
+      const json = synthJson(platformStack('env', make()));
+      const written = writtenPaths(json);
+      expect(written.length).toBeGreaterThan(20);
+      expect(written.filter((p) => !knownInFiles(keys, version, p))).toEqual([]);
+    });
+
+    test('the construct knows exactly the keys the files declare (no drift between imports/ and ../shared)', () => {
+      const fromData = daprVersion.chartValuePaths;
+      for (const leaf of keys.leaves) expect([leaf, fromData[leaf] !== undefined && fromData[leaf] !== 'object']).toEqual([leaf, true]);
+      for (const m of keys.freeMaps) expect([m, fromData[m]]).toEqual([m, 'map']);
+      expect(DaprChartValues.templateOnlyPaths(daprVersion)).toEqual([...TEMPLATE_ONLY[version]].sort());
+    });
+
+    test('unknown paths are exactly the ones the files lack', () => {
+      const candidates = [
+        'global.ha.podAntiAffinityPolicy',
+        'global.reminders.skipMigration',
+        'dapr_sidecar_injector.nativeSidecar',
+        'dapr_operator.resources.requests.cpu',
+        'global.nodeSelector.pool',
+        'dapr_scheduler.overrideBroadcastHostPort',
+        'dapr_scheduler.volumeClaimTemplates',
+        'dapr_operator.podDisruptionBudget.minAvailable',
+      ];
+      expect(DaprChartValues.unknownPaths(daprVersion, candidates)).toEqual(candidates.filter((p) => !knownInFiles(keys, version, p)));
+    });
   });
 
-  test.each([
-    { env: 'prod (HA, BYO CA, every typed prop)', make: () => prodProps({ daprVersion, nodeSelector: { pool: 'system' }, priorityClassName: 'system-cluster-critical' }) },
-    { env: 'dev (no HA, self-signed)', make: () => devProps({ daprVersion }) },
-    { env: 'prod with an HA waiver', make: () => prodProps({ daprVersion, ha: HaDecision.DISABLED_WAIVED_FOR_STRICT_PROFILE }) },
-  ])('every key path written for $env exists in the chart', ({ make }) => {
-    const json = synthJson(platformStack('env', make()));
-    const written = writtenPaths(json);
-    expect(written.length).toBeGreaterThan(20);
-    expect(written.filter((p) => !knownInFiles(keys, version, p))).toEqual([]);
+  test('the versions differ where DAPR-NOTES §8.2 says ("(1.17)" changes are in 1.17.13, "(1.18)" ones are not)', () => {
+    const has = (key: string) => ['1.16.19', '1.17.13', '1.18.3'].map((v) => chartKeys(v).leaves.has(key));
+    expect(has('global.reminders.skipMigration')).toEqual([true, false, false]);
+    expect(has('global.ha.topologyKey')).toEqual([false, true, true]);
+    expect(has('dapr_scheduler.etcdMaxTxnOps')).toEqual([false, true, true]);
+    expect(has('dapr_scheduler.workers')).toEqual([false, true, true]);
+    expect(has('global.ha.podAntiAffinityPolicy')).toEqual([false, false, true]);
+    expect(has('dapr_sidecar_injector.nativeSidecar')).toEqual([false, false, true]);
+    expect(has('dapr_placement.disseminateCoalesceWindow')).toEqual([false, false, true]);
   });
-
-  test('the construct knows exactly the keys the files declare (no drift between imports/ and ../shared)', () => {
-    const fromData = daprVersion.chartValuePaths;
-    for (const leaf of keys.leaves) expect([leaf, fromData[leaf] !== undefined && fromData[leaf] !== 'object']).toEqual([leaf, true]);
-    for (const m of keys.freeMaps) expect([m, fromData[m]]).toEqual([m, 'map']);
-    expect(DaprChartValues.templateOnlyPaths(daprVersion)).toEqual([...TEMPLATE_ONLY[version]].sort());
-  });
-
-  test('unknown paths are exactly the ones the files lack', () => {
-    const candidates = [
-      'global.ha.podAntiAffinityPolicy',
-      'global.reminders.skipMigration',
-      'dapr_sidecar_injector.nativeSidecar',
-      'dapr_operator.resources.requests.cpu',
-      'global.nodeSelector.pool',
-      'dapr_scheduler.overrideBroadcastHostPort',
-      'dapr_scheduler.volumeClaimTemplates',
-      'dapr_operator.podDisruptionBudget.minAvailable',
-    ];
-    expect(DaprChartValues.unknownPaths(daprVersion, candidates)).toEqual(candidates.filter((p) => !knownInFiles(keys, version, p)));
-  });
-});
-
-test('the two versions differ where DAPR-NOTES §8.2 says', () => {
-  const a = chartKeys('1.16.19');
-  const b = chartKeys('1.18.3');
-  expect(a.leaves.has('global.reminders.skipMigration')).toBe(true);
-  expect(b.leaves.has('global.reminders.skipMigration')).toBe(false);
-  expect(a.leaves.has('global.ha.podAntiAffinityPolicy')).toBe(false);
-  expect(b.leaves.has('global.ha.podAntiAffinityPolicy')).toBe(true);
 });

@@ -6,7 +6,7 @@ import { App } from 'cdktf';
 import { EnvironmentProfile } from '../../constructs/model/profile';
 import { RootCaSource } from '../../constructs/terraform/sentry-trust-bundle';
 import { DaprPlatformStack } from '../../constructs/terraform/dapr-platform-stack';
-import { devProps, errorsOf, findResource, platformStack, prodProps, requireShared, resources, synthJson } from './helpers';
+import { devProps, errorsOf, findResource, platformStack, prodProps, resources, synthJson } from './helpers';
 
 describe('DaprPlatformStack (prod)', () => {
   const stack = platformStack('prod', prodProps());
@@ -150,8 +150,4 @@ describe('synth with plain node', () => {
     new DaprPlatformStack(app, 'prod', prodProps({ webhookFailurePolicy: undefined, schedulerStorageSize: 'lots' }));
     expect(() => app.synth()).toThrow(/\[prod\/dapr-control-plane\] schedulerStorageSize 'lots' is not a storage size/);
   });
-});
-
-test('tests reading ../shared fail loudly when it is missing', () => {
-  expect(() => requireShared('dapr-reference', '0.0.0')).toThrow(/Shared Dapr reference data is missing: .*0\.0\.0 does not exist/);
 });

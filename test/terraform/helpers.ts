@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
@@ -13,21 +11,6 @@ import { MtlsPolicy } from '../../constructs/model/mtls-policy';
 import { EnvironmentProfile } from '../../constructs/model/profile';
 import { DaprPlatformStack, DaprPlatformStackProps } from '../../constructs/terraform/dapr-platform-stack';
 import { HaDecision } from '../../constructs/terraform/dapr-control-plane';
-
-/** The shared reference checkout next to the repository (/work/shared). */
-export const SHARED_DIR = path.resolve(__dirname, '../../../shared');
-
-/** A path under ../shared; throws (fails the test) when the shared checkout is missing. */
-export function requireShared(...segments: string[]): string {
-  const p = path.join(SHARED_DIR, ...segments);
-  if (!fs.existsSync(p)) {
-    throw new Error(
-      `Shared Dapr reference data is missing: ${p} does not exist. These tests compare the Helm values ` +
-        `against the real chart values files in ../shared/dapr-reference/<version>/chart-values; check out 'shared' next to this repository.`,
-    );
-  }
-  return p;
-}
 
 /** A stack with the three providers, for testing one construct. */
 export function providerStack(): TerraformStack {
