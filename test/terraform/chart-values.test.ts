@@ -80,6 +80,38 @@ function writtenPaths(json: any): string[] {
   return [...DaprChartValues.leafPaths(helmValues(json, 'dapr')), ...(release.set_sensitive ?? []).map((s: any) => s.name)];
 }
 
+/** Environments that together write every typed key. */
+const ENVIRONMENTS = [
+  { env: 'prod (HA, BYO CA, every typed prop)', make: (daprVersion: DaprVersion) => prodProps({ daprVersion, nodeSelector: { pool: 'system' }, priorityClassName: 'system-cluster-critical' }) },
+  { env: 'dev (no HA, self-signed)', make: (daprVersion: DaprVersion) => devProps({ daprVersion }) },
+  { env: 'prod with an HA waiver', make: (daprVersion: DaprVersion) => prodProps({ daprVersion, ha: HaDecision.DISABLED_WAIVED_FOR_STRICT_PROFILE }) },
+];
+
+describe.each(DaprVersion.supported().map((v) => v.version))('Helm values of Dapr %s against the generated chart data in imports/', (version) => {
+  const daprVersion = DaprVersion.of(version);
+
+  test.each(ENVIRONMENTS)('every key path written for $env is a key of the chart', ({ make }) => {
+    const written = writtenPaths(synthJson(platformStack('env', make(daprVersion))));
+    expect(written.length).toBeGreaterThan(20);
+    expect(DaprChartValues.unknownPaths(daprVersion, written)).toEqual([]);
+  });
+
+  test('keys the chart lacks are refused', () => {
+    const fake = ['dapr_scheduler.replicaCount', 'dapr_placement.volumeClaims.storageSize', 'global.ha.disruption.minAvailable'];
+    expect(DaprChartValues.unknownPaths(daprVersion, fake)).toEqual(fake);
+  });
+});
+
+test('1.17.13 has the "(1.17)" chart keys of DAPR-NOTES §8.2 and not the "(1.18)" ones (generated data)', () => {
+  const candidates = ['global.ha.topologyKey', 'dapr_scheduler.etcdMaxTxnOps', 'dapr_scheduler.workers', 'global.reminders.skipMigration', 'global.ha.podAntiAffinityPolicy', 'dapr_sidecar_injector.nativeSidecar', 'dapr_scheduler.overrideBroadcastHostPort'];
+  expect(DaprChartValues.unknownPaths(DaprVersion.V1_17_13, candidates)).toEqual([
+    'global.reminders.skipMigration',
+    'global.ha.podAntiAffinityPolicy',
+    'dapr_sidecar_injector.nativeSidecar',
+    'dapr_scheduler.overrideBroadcastHostPort',
+  ]);
+});
+
 describeWithShared('Helm values against the real chart values files in ../shared', () => {
   describe.each(['1.16.19', '1.17.13', '1.18.3'])('Dapr %s', (version) => {
     const keys = {
@@ -102,12 +134,8 @@ describeWithShared('Helm values against the real chart values files in ../shared
       expect(keys.freeMaps.has('dapr_operator.resources')).toBe(true);
     });
 
-    test.each([
-      { env: 'prod (HA, BYO CA, every typed prop)', make: () => prodProps({ daprVersion, nodeSelector: { pool: 'system' }, priorityClassName: 'system-cluster-critical' }) },
-      { env: 'dev (no HA, self-signed)', make: () => devProps({ daprVersion }) },
-      { env: 'prod with an HA waiver', make: () => prodProps({ daprVersion, ha: HaDecision.DISABLED_WAIVED_FOR_STRICT_PROFILE }) },
-    ])('every key path written for $env exists in the chart', ({ make }) => {
-      const json = synthJson(platformStack('env', make()));
+    test.each(ENVIRONMENTS)('every key path written for $env exists in the chart', ({ make }) => {
+      const json = synthJson(platformStack('env', make(daprVersion)));
       const written = writtenPaths(json);
       expect(written.length).toBeGreaterThan(20);
       expect(written.filter((p) => !knownInFiles(keys, version, p))).toEqual([]);
