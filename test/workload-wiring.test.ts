@@ -209,10 +209,15 @@ describe('defect 5: actor and workflow hosts reach their own replicas on 50002',
     expect(np.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'inventory' } } }, self], ports: port });
   });
 
-  test('an ordinary service does not open 50002 to itself', () => {
+  test('a service that loads an actor state store opens it too (its daprd may host actors); one that loads none does not', () => {
     const { chart } = ordersScenario({ role: WorkloadRole.SERVICE });
     const np = find(synth(chart), 'NetworkPolicy', 'orders').spec;
-    expect(np.ingress).toEqual([]);
-    expect(JSON.stringify(np.egress)).not.toContain('50002');
+    expect(np.ingress).toEqual([{ from: [self], ports: port }]);
+    expect(np.egress).toContainEqual({ to: [self], ports: port });
+    const plain = daprChart();
+    new DaprWorkload(plain, 'w', { appId: 'orders', image: 'registry.example.com/orders:3.2.0', appPort: 8080 });
+    const np2 = find(synth(plain), 'NetworkPolicy', 'orders').spec;
+    expect(np2.ingress).toEqual([]);
+    expect(JSON.stringify(np2.egress)).not.toContain('50002');
   });
 });

@@ -9,7 +9,7 @@
  */
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { IDaprApp } from '../model/dapr-app';
-import type { ComponentEndpoint } from './dapr-component';
+import type { ComponentEndpoint, IStateStore } from './dapr-component';
 import { uniqueApps, WorkloadModel } from './workload-graph';
 import { DAPR_INTERNAL_GRPC_PORT, WorkloadRole } from './workload-types';
 
@@ -18,9 +18,14 @@ const DAPR_CONTROL_PLANE_PORTS = [443, 50001, 50005, 50006, 6500];
 const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
 const namespacePeer = (ns: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
 
-/** True if the workload hosts actors (workflows run on actors): its replicas call each other's daprd. */
+/**
+ * True if the workload may host actors (workflows run on actors), so its replicas call each
+ * other's daprd: an actor or workflow host, or any workload whose daprd loads an actor state store
+ * (what policy rule DAPR-WORK-016 checks on the documents).
+ */
 export function hostsActors(m: WorkloadModel): boolean {
-  return m.workload.role === WorkloadRole.ACTOR_HOST || m.workload.role === WorkloadRole.WORKFLOW_HOST;
+  if (m.workload.role === WorkloadRole.ACTOR_HOST || m.workload.role === WorkloadRole.WORKFLOW_HOST) return true;
+  return m.graph.components.some((c) => (c as Partial<IStateStore>).isActorStateStore === true);
 }
 
 /** The sidecar peers on 50002: the given apps, plus the workload itself if it hosts actors. */
