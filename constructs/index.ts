@@ -28,10 +28,11 @@ export {
   IStateStore,
   MetadataEntry,
 } from './k8s/dapr-component';
+export { DaprApiToken, DaprApiTokenProps } from './k8s/dapr-api-token';
+export { DaprWorkload, DaprWorkloadProps } from './k8s/dapr-workload';
+export { EnvValue } from './k8s/env-value';
 export {
   AppProtocol,
-  DaprWorkload,
-  DaprWorkloadProps,
   ExternalInvocationEdge,
   InvocationEdge,
   LogLevel,
@@ -39,7 +40,7 @@ export {
   TopicEdge,
   WorkloadConfigurationDefaults,
   WorkloadRole,
-} from './k8s/dapr-workload';
+} from './k8s/workload-types';
 export { DefaultDenyNetworkPolicy, DefaultDenyNetworkPolicyProps } from './k8s/default-deny-network-policy';
 export { ImportedComponent, ImportedComponentProps } from './k8s/imported-component';
 export { ImportedVaultSecretStore, ImportedVaultSecretStoreProps } from './k8s/imported-vault-secret-store';

@@ -26,7 +26,7 @@ const one = (kind, name) => {
 
 const NS = 'order-management';
 const kinds = [...new Set(docs.map((d) => d.kind))].sort();
-expect(`the kinds rendered are the app's own (got ${kinds.join(', ')})`, equal(kinds, ['Configuration', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'ServiceAccount', 'Subscription']));
+expect(`the kinds rendered are the app's own (got ${kinds.join(', ')})`, equal(kinds, ['Configuration', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Secret', 'ServiceAccount', 'Subscription']));
 expect('every object is in namespace order-management', docs.every((d) => d.metadata?.namespace === NS));
 expect('no Component is rendered (events and order-state are the platform\'s)', !docs.some((d) => d.kind === 'Component'));
 
@@ -43,14 +43,26 @@ const a = one('Deployment', 'returns').spec?.template?.metadata?.annotations ?? 
 expect('Deployment returns: dapr.io/enabled', a['dapr.io/enabled'] === 'true');
 expect('Deployment returns: dapr.io/app-id returns', a['dapr.io/app-id'] === 'returns');
 expect('Deployment returns: dapr.io/config returns', a['dapr.io/config'] === 'returns');
-expect('Deployment returns: dapr.io/api-token-secret', a['dapr.io/api-token-secret'] === 'dapr-api-token');
+// Its own Dapr API token: a Secret of its own token ServiceAccount, read by daprd and by the app.
+expect('Deployment returns: dapr.io/api-token-secret returns-dapr-api-token', a['dapr.io/api-token-secret'] === 'returns-dapr-api-token');
+const tokenSecret = one('Secret', 'returns-dapr-api-token');
+expect('Secret returns-dapr-api-token is a service-account token of ServiceAccount returns-dapr-api-token',
+  tokenSecret.type === 'kubernetes.io/service-account-token' && tokenSecret.metadata?.annotations?.['kubernetes.io/service-account.name'] === 'returns-dapr-api-token');
+expect('ServiceAccount returns-dapr-api-token mounts no token', one('ServiceAccount', 'returns-dapr-api-token').automountServiceAccountToken === false);
 // The shared components read their credentials through the platform's Vault store: returns' own
-// Vault Agent role, and daprd mounts the token volume the workload declares.
+// Vault Agent role, logging in with a projected token, writing daprd's token into a volume only daprd mounts.
 expect('Deployment returns: Vault Agent injected with role returns', a['vault.hashicorp.com/agent-inject'] === 'true' && a['vault.hashicorp.com/role'] === 'returns');
 expect('Deployment returns: Vault auth path auth/kubernetes-prod', a['vault.hashicorp.com/auth-path'] === 'auth/kubernetes-prod');
-expect('Deployment returns: daprd mounts the Vault token volume', a['dapr.io/volume-mounts'] === 'dapr-vault-token:/vault/dapr');
+expect('Deployment returns: the agent writes its token for daprd only', a['vault.hashicorp.com/agent-inject-token'] === 'true' && a['vault.hashicorp.com/agent-inject-containers'] === 'daprd');
+expect('Deployment returns: no dapr.io/volume-mounts', a['dapr.io/volume-mounts'] === undefined);
 const podSpec = one('Deployment', 'returns').spec?.template?.spec ?? {};
-expect('Deployment returns: declares the dapr-vault-token memory volume', (podSpec.volumes ?? []).some((v) => v.name === 'dapr-vault-token' && v.emptyDir?.medium === 'Memory'));
+const tokenVolume = a['vault.hashicorp.com/agent-service-account-token-volume-name'];
+expect('Deployment returns: declares the projected token volume the agent logs in with',
+  (podSpec.volumes ?? []).some((v) => v.name === tokenVolume && (v.projected?.sources ?? []).some((s) => s.serviceAccountToken?.path === 'token')));
+const app = (podSpec.containers ?? [])[0] ?? {};
+expect('Deployment returns: the app container mounts no volume', app.volumeMounts === undefined);
+expect('Deployment returns: the app container gets DAPR_API_TOKEN from the token Secret',
+  (app.env ?? []).some((e) => e.name === 'DAPR_API_TOKEN' && equal(e.valueFrom, { secretKeyRef: { key: 'token', name: 'returns-dapr-api-token' } })));
 
 // Its Subscription to shipment-created, scoped to returns only.
 const sub = one('Subscription', 'returns-shipment-created');

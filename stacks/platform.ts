@@ -1,14 +1,14 @@
 import { App, Duration } from 'cdk8s';
 import { DaprChart } from '../constructs/k8s/dapr-chart';
 import { DefaultDenyNetworkPolicy } from '../constructs/k8s/default-deny-network-policy';
-import { AppProtocol, DaprWorkload, WorkloadRole } from '../constructs/k8s/dapr-workload';
+import { DaprWorkload } from '../constructs/k8s/dapr-workload';
+import { AppProtocol, WorkloadRole } from '../constructs/k8s/workload-types';
 import { KafkaPubSub, SaslMechanism } from '../constructs/k8s/kafka-pub-sub';
 import { HttpVerb, OtelProtocol } from '../constructs/k8s/mtls-configuration';
 import { KeyPrefix, RedisStateStore } from '../constructs/k8s/redis-state-store';
 import { Resiliency, RetryBackoff } from '../constructs/k8s/resiliency';
 import { ResourceSize } from '../constructs/k8s/resource-size';
 import { VaultAuth, VaultSecretStore } from '../constructs/k8s/vault-secret-store';
-import { SecretRef } from '../constructs/model/secret-ref';
 import { EnvironmentSpec } from './environments';
 
 /**
@@ -92,7 +92,6 @@ export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
     maxMessageBytes: 1_048_576,
   });
 
-  const apiToken = SecretRef.fromKubernetesSecret('dapr-api-token', 'token');
   const workloads: { [appId: string]: DaprWorkload } = {};
   for (const s of SERVICES) {
     workloads[s.appId] = new DaprWorkload(chart, s.appId, {
@@ -104,7 +103,6 @@ export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
       resources: s.resources,
       replicas: env.sizes.replicas,
       maxReplicas: env.sizes.maxReplicas,
-      apiTokenSecret: apiToken,
       service: s.public,
       ingressNamespaces: s.public ? env.ingressNamespaces : undefined,
       monitoringNamespaces: env.monitoringNamespaces,

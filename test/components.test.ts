@@ -42,7 +42,7 @@ describe('VaultSecretStore', () => {
           { name: 'vaultKVPrefix', value: 'dapr' },
           { name: 'vaultKVUsePrefix', value: 'true' },
           { name: 'vaultValueType', value: 'map' },
-          { name: 'vaultTokenMountPath', value: '/vault/dapr/token' },
+          { name: 'vaultTokenMountPath', value: '/vault/secrets/token' },
           { name: 'caPem', value: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' },
         ],
       },

@@ -5,7 +5,7 @@ import { EnvironmentProfile } from '../constructs/model/profile';
 import { documentsFromObjects, LoadedDocument, runRules } from '../constructs/policy/engine';
 import { synthesize } from '../stacks/main';
 
-// The policy engine on the reference platform's real prod output, intact and broken ten ways.
+// The policy engine on the reference platform's real prod output, intact and broken twelve ways.
 const tmp = os.tmpdir();
 const [prod] = synthesize({ only: ['prod'], distDir: path.join(tmp, 'unused'), cdktfOutDir: path.join(tmp, 'unused'), write: false });
 
@@ -40,6 +40,17 @@ const BREAKAGES: [string, string, (docs: LoadedDocument[]) => void][] = [
   ['set GOMEMLIMIT above the limit', 'DAPR-WORK-007', (d) => (annotations(d, 'billing')['dapr.io/env'] = 'GOMEMLIMIT=2GiB')],
   ['use a latest image', 'DAPR-WORK-012', (d) => (obj(d, 'Deployment', 'shipping').spec.template.spec.containers[0].image = 'registry.logistics.example.com/order-management/shipping:latest')],
   ['leave a subscriber out of the pub/sub scopes', 'DAPR-SUB-001', (d) => (obj(d, 'Component', 'events').scopes = ['billing', 'dead-letters', 'shipping'])],
+  // Issue 12, as the constructs rendered it before the fixes:
+  ["orders' NetworkPolicy without its own pods on 50002 (defect 5)", 'DAPR-WORK-016', (d) => {
+    const spec = obj(d, 'NetworkPolicy', 'orders').spec;
+    const self = JSON.stringify({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders' } } });
+    spec.ingress = spec.ingress.map((r: any) => ({ ...r, from: r.from?.filter((p: any) => JSON.stringify(p) !== self) })).filter((r: any) => !r.from || r.from.length);
+    spec.egress = spec.egress.map((r: any) => ({ ...r, to: r.to?.filter((p: any) => JSON.stringify(p) !== self) })).filter((r: any) => !r.to || r.to.length);
+  }],
+  ['one dapr-api-token Secret for all apps, created by nothing, and no DAPR_API_TOKEN in the apps (defects 3, 4)', 'DAPR-WORK-015', (d) => {
+    annotations(d, 'orders')['dapr.io/api-token-secret'] = 'dapr-api-token';
+    delete obj(d, 'Deployment', 'orders').spec.template.spec.containers[0].env;
+  }],
   ['set the webhook failure policy to Ignore', 'DAPR-CP-003', (d) => (daprRelease(d).values = [daprRelease(d).values[0].replace('webhookFailurePolicy: Fail', 'webhookFailurePolicy: Ignore')])],
 ];
 

@@ -1,13 +1,13 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { DaprChart } from '../constructs/k8s/dapr-chart';
-import { DaprWorkload, WorkloadRole } from '../constructs/k8s/dapr-workload';
+import { DaprWorkload } from '../constructs/k8s/dapr-workload';
+import { WorkloadRole } from '../constructs/k8s/workload-types';
 import { KafkaAuthType, KafkaPubSub } from '../constructs/k8s/kafka-pub-sub';
 import { HttpVerb, OtelProtocol } from '../constructs/k8s/mtls-configuration';
 import { RedisStateStore } from '../constructs/k8s/redis-state-store';
 import { ResourceSize } from '../constructs/k8s/resource-size';
 import { VaultAuth, VaultSecretStore } from '../constructs/k8s/vault-secret-store';
-import { SecretRef } from '../constructs/model/secret-ref';
 import { daprChart } from './helpers';
 
 /** The seed scenario of issue 3, in namespace `apps` of a prod DaprChart. */
@@ -33,7 +33,6 @@ export function seed(chart: DaprChart = daprChart()) {
   });
   const common = {
     appPort: 8080,
-    apiTokenSecret: SecretRef.fromKubernetesSecret('dapr-api-token', 'token'),
     configurationDefaults: { tracing: { endpointAddress: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.1, protocol: OtelProtocol.GRPC } },
   };
   const inventory = new DaprWorkload(chart, 'inventory', { appId: 'inventory', image: 'registry.example.com/inventory:1.0.0', ...common });

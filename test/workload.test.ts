@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { DaprWorkload, WorkloadRole } from '../constructs/k8s/dapr-workload';
+import { DaprWorkload } from '../constructs/k8s/dapr-workload';
+import { WorkloadRole } from '../constructs/k8s/workload-types';
 import { ImportedComponent } from '../constructs/k8s/imported-component';
 import { ImportedVaultSecretStore } from '../constructs/k8s/imported-vault-secret-store';
 import { HttpVerb, MtlsConfiguration } from '../constructs/k8s/mtls-configuration';
@@ -80,10 +81,9 @@ describe('the seed scenario', () => {
       'dapr.io/sidecar-memory-request': '256Mi',
       'dapr.io/sidecar-memory-limit': '512Mi',
       'dapr.io/env': 'GOMEMLIMIT=460MiB',
-      'dapr.io/api-token-secret': 'dapr-api-token',
+      'dapr.io/api-token-secret': 'checkout-dapr-api-token',
       'dapr.io/graceful-shutdown-seconds': '55',
       'dapr.io/enable-app-health-check': 'true',
-      'dapr.io/volume-mounts': 'dapr-vault-token:/vault/dapr',
       'vault.hashicorp.com/role': 'checkout',
     });
     expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
@@ -114,9 +114,13 @@ describe('the seed scenario', () => {
   test('NetworkPolicy peers follow the invocation edges', () => {
     const inv = find(manifests, 'NetworkPolicy', 'inventory').spec;
     expect(inv.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'checkout' } } }], ports: [{ protocol: 'TCP', port: 50002 }] }]);
+    // checkout hosts actors: its replicas reach each other's sidecar on 50002, both ways.
     const co = find(manifests, 'NetworkPolicy', 'checkout').spec;
-    expect(co.ingress).toEqual([]);
-    expect(co.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'inventory' } } }], ports: [{ protocol: 'TCP', port: 50002 }] });
+    expect(co.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'checkout' } } }], ports: [{ protocol: 'TCP', port: 50002 }] }]);
+    expect(co.egress).toContainEqual({
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'checkout' } } }, { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'inventory' } } }],
+      ports: [{ protocol: 'TCP', port: 50002 }],
+    });
     // External Redis and Vault: one rule with both ports.
     expect(co.egress).toContainEqual({ ports: [{ protocol: 'TCP', port: 6380 }, { protocol: 'TCP', port: 8200 }] });
     const sh = find(manifests, 'NetworkPolicy', 'shipping').spec;
@@ -233,7 +237,12 @@ describe('workload rules', () => {
     w.subscribe(events, 'shipment-created', { route: '/shipments' });
     expect(errorsOf(chart)).toEqual([]);
     const a = find(synth(chart), 'Deployment', 'returns').spec.template.metadata.annotations;
-    expect(a).toMatchObject({ 'vault.hashicorp.com/role': 'returns', 'vault.hashicorp.com/auth-path': 'auth/kubernetes-prod', 'dapr.io/volume-mounts': 'dapr-vault-token:/vault/dapr' });
+    expect(a).toMatchObject({
+      'vault.hashicorp.com/role': 'returns',
+      'vault.hashicorp.com/auth-path': 'auth/kubernetes-prod',
+      'vault.hashicorp.com/agent-inject-containers': 'daprd',
+      'vault.hashicorp.com/secret-volume-path': '/vault/secrets',
+    });
     expect(w.secretAccess.secretPaths).toEqual(['secret/data/dapr/kafka']);
   });
 

@@ -3,70 +3,29 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { AppSecretAccess } from '../model/app-secret-access';
 import { IDaprApp } from '../model/dapr-app';
-import { checkAppId, checkNamespace } from '../model/names';
-import { isStrict } from '../model/profile';
 import { SecretRef } from '../model/secret-ref';
-import { DaprChart, DaprSettings } from './dapr-chart';
-import { ComponentEndpoint, IDaprComponent, IPubSub, IStateStore } from './dapr-component';
-import { AccessAction, FeatureFlag, InvocationOperation, MtlsConfiguration, TracingOptions } from './mtls-configuration';
-import { cpuMillis, goMemLimit, memoryQuantity, ResourceSize } from './resource-size';
-import { BulkSubscribeOptions, DaprSubscription, SubscriptionRule } from './subscription';
-import { isVaultAgentStore, IVaultAgentSecretStore, VAULT_AGENT_TOKEN_DIR } from './vault-secret-store';
-
-/** How the app talks to its sidecar (`dapr.io/app-protocol`). */
-export enum AppProtocol {
-  /** HTTP/1.1. */
-  HTTP = 'http',
-  /** gRPC (HTTP/2 with TLS off). */
-  GRPC = 'grpc',
-  /** HTTP/1.1 over TLS. */
-  HTTPS = 'https',
-  /** gRPC over TLS. */
-  GRPCS = 'grpcs',
-  /** HTTP/2 without TLS (cleartext). */
-  H2C = 'h2c',
-}
-
-/** daprd log level (`dapr.io/log-level`). */
-export enum LogLevel {
-  /** Debug. */
-  DEBUG = 'debug',
-  /** Info (Dapr's default). */
-  INFO = 'info',
-  /** Warnings and worse. */
-  WARN = 'warn',
-  /** Errors only. */
-  ERROR = 'error',
-}
-
-/** What the workload is, which sets grace periods, sidecar size and what it needs in scope. */
-export enum WorkloadRole {
-  /** An ordinary service. */
-  SERVICE = 'service',
-  /** Hosts actors: exactly one actor state store in scope, longer grace period, bigger sidecar. */
-  ACTOR_HOST = 'actor-host',
-  /** Hosts workflows (which run on actors): as ACTOR_HOST, plus bounded concurrency. */
-  WORKFLOW_HOST = 'workflow-host',
-}
-
-/** Settings every workload of an environment shares (the app Configuration's non-graph part). */
-export interface WorkloadConfigurationDefaults {
-  /**
-   * Tracing for the workload's Configuration.
-   * @default - no tracing
-   */
-  readonly tracing?: TracingOptions;
-  /**
-   * Sidecar metrics.
-   * @default true
-   */
-  readonly metricsEnabled?: boolean;
-  /**
-   * Feature flags.
-   * @default - none
-   */
-  readonly features?: FeatureFlag[];
-}
+import { DaprApiToken } from './dapr-api-token';
+import { DaprChart } from './dapr-chart';
+import { IDaprComponent, IPubSub } from './dapr-component';
+import { EnvValue } from './env-value';
+import { AccessAction, InvocationOperation, MtlsConfiguration } from './mtls-configuration';
+import { ResourceSize } from './resource-size';
+import { DaprSubscription } from './subscription';
+import { IVaultAgentSecretStore } from './vault-secret-store';
+import { WorkloadGraph, WorkloadModel } from './workload-graph';
+import { egressRules, ingressRules } from './workload-network-policy';
+import { deploymentSpec, podAnnotations } from './workload-pod';
+import {
+  AppProtocol,
+  ExternalInvocationEdge,
+  InvocationEdge,
+  LogLevel,
+  SubscribeOptions,
+  TopicEdge,
+  WorkloadConfigurationDefaults,
+  WorkloadRole,
+} from './workload-types';
+import { validateWorkload } from './workload-validation';
 
 /** Props of {@link DaprWorkload}. */
 export interface DaprWorkloadProps {
@@ -165,8 +124,15 @@ export interface DaprWorkloadProps {
    */
   readonly metricsPort?: number;
   /**
-   * The Kubernetes Secret (key `token`) holding the Dapr API token (`dapr.io/api-token-secret`). Required in staging and prod.
-   * @default - no API token
+   * Whether daprd's API requires a token (`dapr.io/api-token-secret`; the app container gets it as
+   * `DAPR_API_TOKEN`). `false` is refused in staging and prod.
+   * @default true
+   */
+  readonly apiToken?: boolean;
+  /**
+   * Bring your own Kubernetes Secret (key `token`) holding the app's Dapr API token; it must exist
+   * in the namespace (the policy check wants it in the documents or declared as provided).
+   * @default - the workload's own token Secret `<app-id>-dapr-api-token` (see DaprApiToken), unless apiToken is false
    */
   readonly apiTokenSecret?: SecretRef;
   /**
@@ -225,85 +191,24 @@ export interface DaprWorkloadProps {
    */
   readonly vaultRole?: string;
   /**
-   * Environment variables of the app container.
+   * Environment variables of the app container: literals (`EnvValue.fromValue`) or keys of
+   * Kubernetes Secrets (`EnvValue.fromSecret`). `DAPR_API_TOKEN` is set by the workload.
    * @default - none
    */
-  readonly env?: { [name: string]: string };
+  readonly env?: { [name: string]: EnvValue };
 }
-
-/** Options of {@link DaprWorkload.subscribe}. */
-export interface SubscribeOptions {
-  /** The app path that receives the events. */
-  readonly route: string;
-  /**
-   * Routing rules tried before the route.
-   * @default - none
-   */
-  readonly rules?: SubscriptionRule[];
-  /**
-   * Dead-letter topic; the subscriber's sidecar may publish to it.
-   * @default - none
-   */
-  readonly deadLetterTopic?: string;
-  /**
-   * Bulk delivery.
-   * @default - one event per delivery
-   */
-  readonly bulkSubscribe?: BulkSubscribeOptions;
-  /**
-   * The Subscription's name.
-   * @default '<app-id>-<topic>' with dots replaced by dashes
-   */
-  readonly name?: string;
-}
-
-/** One invocation edge. */
-export interface InvocationEdge {
-  /** The calling workload. */
-  readonly caller: DaprWorkload;
-  /** The workload invoked. */
-  readonly callee: DaprWorkload;
-  /** The operations the caller may invoke. */
-  readonly operations: InvocationOperation[];
-}
-
-/** One invocation edge to or from an app declared elsewhere (see {@link DaprWorkload.invokesApp}, {@link DaprWorkload.allowsInvocationFrom}). */
-export interface ExternalInvocationEdge {
-  /** The workload of this app on the edge (the caller for `invokesApp`, the callee for `allowsInvocationFrom`). */
-  readonly workload: DaprWorkload;
-  /** The app declared elsewhere. */
-  readonly app: IDaprApp;
-  /** The operations invoked. */
-  readonly operations: InvocationOperation[];
-  /** True if the edge was declared as crossing namespaces. */
-  readonly crossNamespace: boolean;
-}
-
-/** One topic edge. */
-export interface TopicEdge {
-  /** The publishing workload. */
-  readonly app: DaprWorkload;
-  /** The pub/sub the topic lives in. */
-  readonly pubsub: IPubSub;
-  /** The topic. */
-  readonly topic: string;
-}
-
-/** The app container's name. */
-export const APP_CONTAINER = 'app';
-const VAULT_TOKEN_VOLUME = 'dapr-vault-token';
-const DAPR_INTERNAL_GRPC_PORT = 50002;
-const DAPR_CONTROL_PLANE_PORTS = [443, 50001, 50005, 50006, 6500];
 
 const REGISTRY = Symbol.for('dapr-platform.DaprWorkload.registry');
 /** Per root: the workloads by namespace, then app-id, in construction order (keeps the duplicate check linear). */
 const BY_APP_ID = Symbol.for('dapr-platform.DaprWorkload.byAppId');
 
 /**
- * A Dapr-enabled service: Deployment, ServiceAccount, its own Configuration, and optionally a
- * Service, PodDisruptionBudget, HorizontalPodAutoscaler. Its graph methods (`invokes`, `uses`,
- * `publishes`, `subscribe`) derive what must agree with it: the callee's access control, the
- * components' scopes and topic grants, Subscriptions, NetworkPolicies and the Vault paths it may read.
+ * A Dapr-enabled service: Deployment, ServiceAccount, its own Configuration, its Dapr API token,
+ * and optionally a Service, PodDisruptionBudget, HorizontalPodAutoscaler. Its graph methods
+ * (`invokes`, `uses`, `publishes`, `subscribe`) derive what must agree with it: the callee's access
+ * control, the components' scopes and topic grants, Subscriptions, NetworkPolicies and the Vault
+ * paths it may read. The pod template, the Vault Agent wiring, the NetworkPolicy rules and the
+ * validation live in files of their own (`workload-*.ts`, `vault-agent-wiring.ts`).
  */
 export class DaprWorkload extends Construct implements IDaprApp {
   /** Every DaprWorkload below a scope, in construction order. */
@@ -333,22 +238,15 @@ export class DaprWorkload extends Construct implements IDaprApp {
   public readonly maxReplicas?: number;
   /** Labels that select this workload's pods. */
   public readonly selectorLabels: { [key: string]: string };
-  private readonly props: DaprWorkloadProps;
-  private readonly settings: DaprSettings;
-  private readonly usedComponents = new Map<string, IDaprComponent>();
-  private readonly outgoing: InvocationEdge[] = [];
-  private readonly incoming: InvocationEdge[] = [];
-  private readonly crossNamespaceCallees = new Set<DaprWorkload>();
-  private readonly externalOutgoing: ExternalInvocationEdge[] = [];
-  private readonly externalIncoming: ExternalInvocationEdge[] = [];
-  private readonly publishEdges: TopicEdge[] = [];
-  private readonly subscriptionList: DaprSubscription[] = [];
-  private readonly declaredSecrets: SecretRef[] = [];
+  /** The Kubernetes Secret (key `token`) daprd and the app read the Dapr API token from; undefined without a token. */
+  public readonly apiTokenSecret?: SecretRef;
+  private readonly graph = new WorkloadGraph();
+  private readonly model: WorkloadModel;
 
   public constructor(scope: Construct, id: string, props: DaprWorkloadProps) {
     super(scope, id);
-    this.props = props;
-    this.settings = DaprChart.settingsOf(this);
+    const settings = DaprChart.settingsOf(this);
+    this.model = { workload: this, props, settings, graph: this.graph };
     this.appId = props.appId;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? '';
     this.role = props.role ?? WorkloadRole.SERVICE;
@@ -385,7 +283,10 @@ export class DaprWorkload extends Construct implements IDaprApp {
       metadata: { name: this.serviceAccountName, namespace: this.namespace, labels },
       automountServiceAccountToken: false,
     });
-    this.renderDeployment(labels);
+    // The API token: the team's own Secret, or a dedicated one of this app (never the app's ServiceAccount's).
+    this.apiTokenSecret =
+      props.apiTokenSecret ?? (props.apiToken === false ? undefined : new DaprApiToken(this, 'ApiToken', { appId: props.appId, namespace: this.namespace, labels }).secret);
+    new k8s.KubeDeployment(this, 'Deployment', { metadata: { name: this.appId, namespace: this.namespace, labels }, spec: deploymentSpec(this.model, labels) });
     if (props.service && props.appPort) {
       new k8s.KubeService(this, 'Service', {
         metadata: { name: props.appId, namespace: this.namespace, labels },
@@ -403,8 +304,16 @@ export class DaprWorkload extends Construct implements IDaprApp {
       });
     }
     if (this.maxReplicas !== undefined) this.renderAutoscaler(labels);
-    this.renderNetworkPolicy(labels);
-    this.node.addValidation({ validate: () => this.validateWorkload() });
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.appId, namespace: this.namespace, labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: Lazy.any({ produce: () => this.ingressRules() }),
+        egress: Lazy.any({ produce: () => this.egressRules() }),
+      },
+    });
+    this.node.addValidation({ validate: () => validateWorkload(this.model, this.twins()) });
   }
 
   // ---- the graph --------------------------------------------------------------------------
@@ -416,9 +325,9 @@ export class DaprWorkload extends Construct implements IDaprApp {
    */
   public invokes(callee: DaprWorkload, operations: InvocationOperation[], crossNamespace: boolean = false): void {
     const edge: InvocationEdge = { caller: this, callee, operations };
-    this.outgoing.push(edge);
-    callee.incoming.push(edge);
-    if (crossNamespace) this.crossNamespaceCallees.add(callee);
+    this.graph.outgoing.push(edge);
+    callee.graph.incoming.push(edge);
+    if (crossNamespace) this.graph.crossNamespaceCallees.add(callee);
     callee.configuration.allowInvocation(this, operations);
   }
 
@@ -435,7 +344,7 @@ export class DaprWorkload extends Construct implements IDaprApp {
       this.invokes(callee, operations, crossNamespace);
       return;
     }
-    this.externalOutgoing.push({ workload: this, app: callee, operations, crossNamespace });
+    this.graph.externalOutgoing.push({ workload: this, app: callee, operations, crossNamespace });
   }
 
   /**
@@ -449,21 +358,21 @@ export class DaprWorkload extends Construct implements IDaprApp {
       caller.invokes(this, operations, crossNamespace);
       return;
     }
-    this.externalIncoming.push({ workload: this, app: caller, operations, crossNamespace });
+    this.graph.externalIncoming.push({ workload: this, app: caller, operations, crossNamespace });
     this.configuration.allowInvocation(caller, operations);
   }
 
   /** This workload uses a component (state store, secret store, pub/sub): it joins the component's scopes. */
   public uses(component: IDaprComponent): void {
-    this.usedComponents.set(`${component.namespace}/${component.componentName}`, component);
+    this.graph.use(component);
     component.addScope(this);
   }
 
   /** This workload publishes to a topic: it joins the pub/sub's scopes and may publish to that topic only. */
   public publishes(pubsub: IPubSub, topic: string): void {
-    this.usedComponents.set(`${pubsub.namespace}/${pubsub.componentName}`, pubsub);
+    this.graph.use(pubsub);
     pubsub.grantPublish(this, topic);
-    this.publishEdges.push({ app: this, pubsub, topic });
+    this.graph.publishEdges.push({ app: this, pubsub, topic });
   }
 
   /**
@@ -471,7 +380,7 @@ export class DaprWorkload extends Construct implements IDaprApp {
    * (plus publish rights on the dead-letter topic, which its sidecar writes to).
    */
   public subscribe(pubsub: IPubSub, topic: string, options: SubscribeOptions): DaprSubscription {
-    this.usedComponents.set(`${pubsub.namespace}/${pubsub.componentName}`, pubsub);
+    this.graph.use(pubsub);
     pubsub.grantSubscribe(this, topic);
     if (options.deadLetterTopic) pubsub.grantPublish(this, options.deadLetterTopic);
     const sub = new DaprSubscription(this, `Subscription-${topic}`, {
@@ -485,39 +394,39 @@ export class DaprWorkload extends Construct implements IDaprApp {
       bulkSubscribe: options.bulkSubscribe,
       subscribers: [this],
     });
-    this.subscriptionList.push(sub);
+    this.graph.subscriptions.push(sub);
     return sub;
   }
 
   /** Declares a secret the app reads itself through the Dapr secrets API; everything else stays denied. */
   public readsSecret(secret: SecretRef): void {
-    this.declaredSecrets.push(secret);
+    this.graph.declaredSecrets.push(secret);
     if (secret.store) this.uses(secret.store as unknown as IDaprComponent);
   }
 
   /** Components the workload uses, sorted by name. */
   public get components(): IDaprComponent[] {
-    return [...this.usedComponents.keys()].sort().map((k) => this.usedComponents.get(k)!);
+    return this.graph.components;
   }
 
   /** Invocations this workload makes. */
   public get invocations(): InvocationEdge[] {
-    return [...this.outgoing];
+    return [...this.graph.outgoing];
   }
 
   /** Invocations to and from apps declared elsewhere (`invokesApp`, `allowsInvocationFrom`). */
   public get externalInvocations(): ExternalInvocationEdge[] {
-    return [...this.externalOutgoing, ...this.externalIncoming];
+    return [...this.graph.externalOutgoing, ...this.graph.externalIncoming];
   }
 
   /** Topics this workload publishes to. */
   public get publications(): TopicEdge[] {
-    return [...this.publishEdges];
+    return [...this.graph.publishEdges];
   }
 
   /** Subscriptions of this workload. */
   public get subscriptions(): DaprSubscription[] {
-    return [...this.subscriptionList];
+    return [...this.graph.subscriptions];
   }
 
   /**
@@ -526,7 +435,7 @@ export class DaprWorkload extends Construct implements IDaprApp {
    */
   public get secretAccess(): AppSecretAccess {
     const paths = new Set<string>();
-    for (const ref of this.allSecretRefs()) {
+    for (const ref of this.graph.allSecretRefs()) {
       if (ref.store) paths.add(ref.store.secretPolicyPath(ref.secretName));
     }
     return {
@@ -540,150 +449,26 @@ export class DaprWorkload extends Construct implements IDaprApp {
 
   /** The Vault secret stores whose token this workload's Vault Agent provides. */
   public get vaultStores(): IVaultAgentSecretStore[] {
-    const stores = new Map<string, IVaultAgentSecretStore>();
-    const consider = (c: unknown) => {
-      if (isVaultAgentStore(c)) stores.set(c.componentName, c);
-    };
-    for (const c of this.usedComponents.values()) {
-      consider(c);
-      c.secretRefs.forEach((r) => consider(r.store));
-    }
-    return [...stores.keys()].sort().map((k) => stores.get(k)!);
-  }
-
-  // ---- rendering ----------------------------------------------------------------------------
-
-  private allSecretRefs(): SecretRef[] {
-    return [...[...this.usedComponents.values()].flatMap((c) => c.secretRefs), ...this.declaredSecrets];
-  }
-
-  private get gracePeriod(): Duration {
-    return this.props.terminationGracePeriod ?? Duration.seconds(this.role === WorkloadRole.SERVICE ? 30 : 60);
+    return this.graph.vaultStores();
   }
 
   /** The pod template annotations: every key exists in the pinned version's annotations list. */
   public get podAnnotations(): { [key: string]: string } {
-    const p = this.props;
-    const side = this.sidecarResources;
-    const a: { [key: string]: string } = {
-      'dapr.io/enabled': 'true',
-      'dapr.io/app-id': this.appId,
-      'dapr.io/config': this.configuration.configurationName,
-      'dapr.io/log-level': p.logLevel ?? LogLevel.INFO,
-      'dapr.io/log-as-json': 'true',
-      'dapr.io/enable-metrics': 'true',
-      'dapr.io/metrics-port': String(p.metricsPort ?? 9090),
-      'dapr.io/enable-api-logging': String(p.enableApiLogging ?? false),
-      'dapr.io/disable-builtin-k8s-secret-store': 'true',
-      'dapr.io/sidecar-cpu-request': side.cpuRequest.amount,
-      'dapr.io/sidecar-memory-request': memoryQuantity(side.memoryRequest),
-      'dapr.io/sidecar-seccomp-profile-type': 'RuntimeDefault',
-      // daprd stops after the app drains, within the pod's grace period.
-      'dapr.io/graceful-shutdown-seconds': String(Math.max(5, this.gracePeriod.toSeconds() - 5)),
-    };
-    if (side.cpuLimit) a['dapr.io/sidecar-cpu-limit'] = side.cpuLimit.amount;
-    if (side.memoryLimit) {
-      a['dapr.io/sidecar-memory-limit'] = memoryQuantity(side.memoryLimit);
-      a['dapr.io/env'] = `GOMEMLIMIT=${goMemLimit(side.memoryLimit)}`;
-    }
-    if (p.appPort !== undefined) {
-      a['dapr.io/app-port'] = String(p.appPort);
-      a['dapr.io/app-protocol'] = p.appProtocol ?? AppProtocol.HTTP;
-      if (p.appHealthCheck ?? true) {
-        a['dapr.io/enable-app-health-check'] = 'true';
-        if ((p.appProtocol ?? AppProtocol.HTTP) !== AppProtocol.GRPC && p.appProtocol !== AppProtocol.GRPCS) {
-          a['dapr.io/app-health-check-path'] = p.readinessPath ?? '/healthz';
-        }
-        a['dapr.io/app-health-probe-interval'] = '5';
-        a['dapr.io/app-health-probe-timeout'] = '500';
-        a['dapr.io/app-health-threshold'] = '3';
-      }
-    }
-    if (p.apiTokenSecret) a['dapr.io/api-token-secret'] = p.apiTokenSecret.secretName;
-    if (p.maxBodySize) a['dapr.io/max-body-size'] = memoryQuantity(p.maxBodySize);
-    if (p.readBufferSize) a['dapr.io/read-buffer-size'] = `${Math.round(p.readBufferSize.toKibibytes())}Ki`;
-    const concurrency = p.appMaxConcurrency ?? (this.role === WorkloadRole.WORKFLOW_HOST ? 10 : undefined);
-    if (concurrency !== undefined) a['dapr.io/app-max-concurrency'] = String(concurrency);
-    if (p.nativeSidecar !== undefined) a['dapr.io/enable-native-sidecar'] = String(p.nativeSidecar);
-    const vault = this.vaultStores;
-    if (vault.length > 0) {
-      Object.assign(a, vaultAgentAnnotations(this.vaultRole, vault[0].kubernetesAuthPath));
-      a['dapr.io/volume-mounts'] = `${VAULT_TOKEN_VOLUME}:${VAULT_AGENT_TOKEN_DIR}`;
-    }
-    return sortRecord(a);
+    return podAnnotations(this.model);
   }
 
-  private renderDeployment(labels: { [key: string]: string }): void {
-    const p = this.props;
-    const res = this.resources;
-    const probe = (path: string): k8s.Probe | undefined => {
-      if (p.appPort === undefined) return undefined;
-      const grpc = p.appProtocol === AppProtocol.GRPC || p.appProtocol === AppProtocol.GRPCS;
-      return {
-        ...(grpc ? { grpc: { port: p.appPort } } : { httpGet: { path, port: k8s.IntOrString.fromNumber(p.appPort) } }),
-        periodSeconds: 10,
-        timeoutSeconds: 2,
-        failureThreshold: 3,
-      };
-    };
-    const limits: { [key: string]: k8s.Quantity } = {};
-    if (res.cpuLimit) limits.cpu = k8s.Quantity.fromString(res.cpuLimit.amount);
-    if (res.memoryLimit) limits.memory = k8s.Quantity.fromString(memoryQuantity(res.memoryLimit));
-    new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: this.appId, namespace: this.namespace, labels },
-      spec: {
-        replicas: this.maxReplicas === undefined ? this.replicas : undefined,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: this.selectorLabels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        template: {
-          metadata: { labels, annotations: Lazy.any({ produce: () => this.podAnnotations }) },
-          spec: {
-            serviceAccountName: this.serviceAccountName,
-            automountServiceAccountToken: false,
-            terminationGracePeriodSeconds: this.gracePeriod.toSeconds(),
-            securityContext: { runAsNonRoot: true, runAsUser: p.runAsUser ?? 10001, runAsGroup: p.runAsUser ?? 10001, fsGroup: p.runAsUser ?? 10001, seccompProfile: { type: 'RuntimeDefault' } },
-            topologySpreadConstraints:
-              this.replicas > 1 || (this.maxReplicas ?? 0) > 1
-                ? [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: this.selectorLabels } }]
-                : undefined,
-            containers: [
-              {
-                name: APP_CONTAINER,
-                image: p.image,
-                imagePullPolicy: 'IfNotPresent',
-                ports: p.appPort !== undefined ? [{ name: 'app', containerPort: p.appPort, protocol: 'TCP' }] : undefined,
-                env: p.env && Object.keys(p.env).length ? Object.keys(p.env).sort().map((name) => ({ name, value: p.env![name] })) : undefined,
-                resources: {
-                  requests: { cpu: k8s.Quantity.fromString(res.cpuRequest.amount), memory: k8s.Quantity.fromString(memoryQuantity(res.memoryRequest)) },
-                  limits: Object.keys(limits).length ? limits : undefined,
-                },
-                livenessProbe: probe(p.livenessPath ?? '/healthz'),
-                readinessProbe: probe(p.readinessPath ?? '/healthz'),
-                securityContext: {
-                  runAsNonRoot: true,
-                  runAsUser: p.runAsUser ?? 10001,
-                  readOnlyRootFilesystem: true,
-                  allowPrivilegeEscalation: false,
-                  privileged: false,
-                  capabilities: { drop: ['ALL'] },
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
-                // The Vault Agent copies this mount (agent-copy-volume-mounts) and writes daprd's token into it.
-                volumeMounts: Lazy.any({ produce: () => (this.vaultStores.length ? [{ name: VAULT_TOKEN_VOLUME, mountPath: VAULT_AGENT_TOKEN_DIR }] : undefined) }),
-              },
-            ],
-            volumes: Lazy.any({
-              produce: () => (this.vaultStores.length ? [{ name: VAULT_TOKEN_VOLUME, emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } }] : undefined),
-            }),
-          },
-        },
-      },
-    });
+  /** The NetworkPolicy ingress rules, from the finished graph. */
+  public ingressRules(): k8s.NetworkPolicyIngressRule[] {
+    return ingressRules(this.model);
+  }
+
+  /** The NetworkPolicy egress rules, from the finished graph. */
+  public egressRules(): k8s.NetworkPolicyEgressRule[] {
+    return egressRules(this.model);
   }
 
   private renderAutoscaler(labels: { [key: string]: string }): void {
-    const p = this.props;
+    const p = this.model.props;
     new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
       metadata: { name: this.appId, namespace: this.namespace, labels },
       spec: {
@@ -699,263 +484,9 @@ export class DaprWorkload extends Construct implements IDaprApp {
     });
   }
 
-  /**
-   * Ingress: the sidecar's internal gRPC port only from the declared callers' pods; the app port
-   * only from the declared ingress namespaces (its own sidecar reaches it over localhost).
-   * Egress: DNS, the Dapr control plane, callees' sidecars, and the hosts of the components used.
-   */
-  private renderNetworkPolicy(labels: { [key: string]: string }): void {
-    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.appId, namespace: this.namespace, labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: Lazy.any({ produce: () => this.ingressRules() }),
-        egress: Lazy.any({ produce: () => this.egressRules() }),
-      },
-    });
-  }
-
-  /** The NetworkPolicy ingress rules, from the finished graph. */
-  public ingressRules(): k8s.NetworkPolicyIngressRule[] {
-    const rules: k8s.NetworkPolicyIngressRule[] = [];
-    const callers = uniqueBy<IDaprApp>([...this.incoming.map((e) => e.caller), ...this.externalIncoming.map((e) => e.app)], (w) => `${w.namespace}/${w.appId}`);
-    if (callers.length) {
-      rules.push({ from: callers.map((c) => this.peer(c)), ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(DAPR_INTERNAL_GRPC_PORT) }] });
-    }
-    const ingressNs = [...(this.props.ingressNamespaces ?? [])].sort();
-    if (ingressNs.length && this.props.appPort !== undefined) {
-      rules.push({
-        from: ingressNs.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.props.appPort) }],
-      });
-    }
-    const monitoring = [...(this.props.monitoringNamespaces ?? [])].sort();
-    if (monitoring.length) {
-      rules.push({
-        from: monitoring.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.props.metricsPort ?? 9090) }],
-      });
-    }
-    return rules;
-  }
-
-  /** The NetworkPolicy egress rules, from the finished graph. */
-  public egressRules(): k8s.NetworkPolicyEgressRule[] {
-    const tcp = (port: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
-    const rules: k8s.NetworkPolicyEgressRule[] = [
-      {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, tcp(53)],
-      },
-      {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.settings.mtls.controlPlaneNamespace } } }],
-        ports: DAPR_CONTROL_PLANE_PORTS.map(tcp),
-      },
-    ];
-    const callees = uniqueBy<IDaprApp>([...this.outgoing.map((e) => e.callee), ...this.externalOutgoing.map((e) => e.app)], (w) => `${w.namespace}/${w.appId}`);
-    if (callees.length) rules.push({ to: callees.map((c) => this.peer(c)), ports: [tcp(DAPR_INTERNAL_GRPC_PORT)] });
-    const endpoints = new Map<string, ComponentEndpoint>();
-    for (const c of this.usedComponents.values()) for (const e of c.endpoints) endpoints.set(`${e.host}:${e.port}`, e);
-    for (const store of this.vaultStores) for (const e of store.endpoints) endpoints.set(`${e.host}:${e.port}`, e);
-    const tracing = this.props.configurationDefaults?.tracing;
-    if (tracing) {
-      const m = /^(.+):(\d+)$/.exec(tracing.endpointAddress);
-      if (m) endpoints.set(tracing.endpointAddress, { host: m[1], port: Number(m[2]) });
-    }
-    // In-cluster services are matched by namespace, one rule per namespace; external hosts cannot
-    // be named in a NetworkPolicy, so their ports are opened to any destination, in one rule.
-    const portsByNamespace = new Map<string, Set<number>>();
-    const externalPorts = new Set<number>();
-    for (const e of endpoints.values()) {
-      const ns = clusterServiceNamespace(e.host);
-      if (ns) portsByNamespace.set(ns, (portsByNamespace.get(ns) ?? new Set<number>()).add(e.port));
-      else externalPorts.add(e.port);
-    }
-    const sortedPorts = (ports: Set<number>) => [...ports].sort((a, b) => a - b).map(tcp);
-    for (const ns of [...portsByNamespace.keys()].sort()) {
-      rules.push({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }], ports: sortedPorts(portsByNamespace.get(ns)!) });
-    }
-    if (externalPorts.size) rules.push({ ports: sortedPorts(externalPorts) });
-    return rules;
-  }
-
-  private peer(other: IDaprApp): k8s.NetworkPolicyPeer {
-    // An app declared elsewhere is selected by the label every DaprWorkload's pods carry.
-    const matchLabels = other instanceof DaprWorkload ? other.selectorLabels : { 'app.kubernetes.io/name': other.appId };
-    return other.namespace === this.namespace
-      ? { podSelector: { matchLabels } }
-      : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': other.namespace } }, podSelector: { matchLabels } };
-  }
-
-  // ---- validation ---------------------------------------------------------------------------
-
-  private validateWorkload(): string[] {
-    const p = this.props;
-    const errors: string[] = [];
-    const what = `workload '${this.appId}'`;
-    const profile = this.settings.profile;
-    const strict = isStrict(profile);
-    const version = this.settings.daprVersion;
-
-    const idError = checkAppId(this.appId);
-    if (idError) errors.push(idError);
-    if (!this.namespace) errors.push(`${what} has no namespace: pass 'namespace' or create it inside a chart that sets one.`);
-    else {
-      const nsError = checkNamespace(this.namespace);
-      if (nsError) errors.push(nsError);
-    }
-    // Every workload of the tree with this app-id and namespace, in construction order (indexed at
-    // construction, so this is a lookup instead of a scan of all workloads per workload).
+  /** Every workload of the tree with this app-id and namespace, in construction order (indexed at construction). */
+  private twins(): DaprWorkload[] {
     const root = this.node.root as unknown as { [BY_APP_ID]?: Map<string, Map<string, DaprWorkload[]>> };
-    const twins = root[BY_APP_ID]?.get(this.namespace)?.get(this.appId) ?? [this];
-    if (twins.length > 1 && twins[0] !== this) {
-      errors.push(`app-id '${this.appId}' is used twice in namespace '${this.namespace}' (also at ${twins[0].node.path}): app-ids must be unique per namespace; rename one.`);
-    }
-
-    const image = parseImage(p.image);
-    if (!image || (image.tag === undefined && image.digest === undefined)) {
-      errors.push(`${what}: image '${p.image}' is not pinned: give a tag or a digest, e.g. 'registry.example.com/${this.appId}:1.4.2'.`);
-    } else if (image.tag === 'latest') {
-      errors.push(`${what}: image '${p.image}' uses 'latest', which moves under a running Deployment: pin a version tag or a digest.`);
-    }
-    if (p.appPort !== undefined && (!Number.isInteger(p.appPort) || p.appPort < 1 || p.appPort > 65535 || [3500, DAPR_INTERNAL_GRPC_PORT, 50001].includes(p.appPort))) {
-      errors.push(`${what}: appPort ${p.appPort} is not a free port (1-65535, not daprd's 3500, 50001 or 50002).`);
-    }
-    if (!Number.isInteger(this.replicas) || this.replicas < 1) errors.push(`${what}: replicas ${this.replicas} must be a positive integer.`);
-    if (this.maxReplicas !== undefined && this.maxReplicas < this.replicas) {
-      errors.push(`${what}: maxReplicas ${this.maxReplicas} is below replicas ${this.replicas}: raise it or drop autoscaling.`);
-    }
-    if ((p.runAsUser ?? 10001) === 0) errors.push(`${what}: runAsUser 0 is root: use a non-zero user id such as 10001.`);
-
-    if (strict) {
-      if (!this.sidecarResources.hasLimits) {
-        errors.push(`${what}: the Dapr sidecar has no CPU and memory limits in a ${profile} environment: give sidecarResources with cpuLimit and memoryLimit.`);
-      }
-      if (!this.resources.hasLimits) errors.push(`${what}: the app container has no CPU and memory limits in a ${profile} environment: give resources with limits.`);
-      if (!p.apiTokenSecret) errors.push(`${what}: no apiTokenSecret in a ${profile} environment: pass SecretRef.fromKubernetesSecret('<name>', 'token') so daprd's API requires a token.`);
-      if (p.appPort === undefined) errors.push(`${what}: no appPort, so the app container has no liveness and readiness probes in a ${profile} environment: give the port it serves health checks on.`);
-    }
-    if (p.apiTokenSecret && (p.apiTokenSecret.store !== undefined || p.apiTokenSecret.key !== 'token')) {
-      errors.push(`${what}: apiTokenSecret '${p.apiTokenSecret}' must be a Kubernetes Secret with key 'token' (daprd reads that key): use SecretRef.fromKubernetesSecret('<name>', 'token').`);
-    }
-
-    // Actor and workflow hosts need exactly one actor state store in scope.
-    if (this.role !== WorkloadRole.SERVICE) {
-      const actorStores = this.components.filter((c) => (c as Partial<IStateStore>).isActorStateStore === true);
-      if (actorStores.length !== 1) {
-        errors.push(
-          `${what} is a ${this.role} but uses ${actorStores.length} actor state stores${actorStores.length ? ` (${actorStores.map((s) => s.componentName).join(', ')})` : ''}: ` +
-            `it needs exactly one; use a state store with actorStateStore: true.`,
-        );
-      }
-    }
-
-    // Graph: the components and the callees must be in this namespace unless declared otherwise.
-    for (const c of this.usedComponents.values()) {
-      if (c.namespace !== this.namespace) {
-        errors.push(`${what} in namespace '${this.namespace}' uses component '${c.componentName}' of namespace '${c.namespace}': a sidecar loads only components of its own namespace.`);
-      }
-    }
-    for (const e of this.outgoing) {
-      if (e.callee.namespace !== this.namespace && !this.crossNamespaceCallees.has(e.callee)) {
-        errors.push(
-          `${what} (namespace '${this.namespace}') invokes '${e.callee.appId}' in namespace '${e.callee.namespace}' without saying so: ` +
-            `pass crossNamespace=true to invokes() (callers then use the app-id '${e.callee.appId}.${e.callee.namespace}').`,
-        );
-      }
-      if (e.operations.length === 0) errors.push(`${what} invokes '${e.callee.appId}' with no operations: list the paths and verbs it calls.`);
-    }
-    for (const e of [...this.externalOutgoing, ...this.externalIncoming]) {
-      const outgoing = this.externalOutgoing.includes(e);
-      const idError = checkAppId(e.app.appId);
-      if (idError) errors.push(`${what}: ${outgoing ? 'callee' : 'caller'} ${idError}`);
-      if (e.app.namespace !== this.namespace && !e.crossNamespace) {
-        errors.push(
-          `${what} (namespace '${this.namespace}') ${outgoing ? 'invokes' : 'is invoked by'} '${e.app.appId}' in namespace '${e.app.namespace}' without saying so: ` +
-            `pass crossNamespace=true to ${outgoing ? 'invokesApp' : 'allowsInvocationFrom'}().`,
-        );
-      }
-      if (e.operations.length === 0) {
-        errors.push(`${what} ${outgoing ? 'invokes' : 'is invoked by'} '${e.app.appId}' with no operations: list the paths and verbs.`);
-      }
-    }
-    if (this.vaultStores.length > 1 && new Set(this.vaultStores.map((s) => s.kubernetesAuthPath)).size > 1) {
-      errors.push(`${what} uses Vault stores with different Kubernetes auth paths (${this.vaultStores.map((s) => s.kubernetesAuthPath).join(', ')}): one Vault Agent logs in once; use one auth path.`);
-    }
-
-    // The Configuration named by dapr.io/config must exist next to the workload.
-    const cfg = this.configuration;
-    if (cfg.namespace !== this.namespace || cfg.node.root !== this.node.root) {
-      errors.push(
-        `${what}: dapr.io/config names Configuration '${cfg.configurationName}', which does not exist in namespace '${this.namespace}' ` +
-          `(it is declared in '${cfg.namespace}'${cfg.node.root !== this.node.root ? ' of another app' : ''}), so daprd would exit at start: ` +
-          `omit 'configuration' to get the workload's own, or declare it in '${this.namespace}'.`,
-      );
-    }
-
-    // Only annotation keys the pinned version's injector reads.
-    for (const key of Object.keys(this.podAnnotations)) {
-      if (key.startsWith('dapr.io/') && !version.hasAnnotation(key)) {
-        errors.push(`${what}: annotation '${key}' does not exist in Dapr ${version} (the injector would ignore it): remove the setting or pin a version that has it.`);
-      }
-    }
-    const side = this.sidecarResources;
-    if (side.memoryLimit && side.memoryLimit.toMebibytes() < side.memoryRequest.toMebibytes()) {
-      errors.push(`${what}: sidecar memory limit ${memoryQuantity(side.memoryLimit)} is below its request ${memoryQuantity(side.memoryRequest)}.`);
-    }
-    if (side.cpuLimit && cpuMillis(side.cpuLimit) < cpuMillis(side.cpuRequest)) {
-      errors.push(`${what}: sidecar CPU limit ${side.cpuLimit.amount} is below its request ${side.cpuRequest.amount}.`);
-    }
-    return errors;
+    return root[BY_APP_ID]?.get(this.namespace)?.get(this.appId) ?? [this];
   }
-}
-
-/**
- * The Vault Agent injector annotations that make `vaultTokenMountPath` resolve inside daprd:
- * the agent logs in with the workload's role (Kubernetes auth) and renders its token into the
- * workload's own memory volume, which daprd mounts through `dapr.io/volume-mounts`.
- */
-export function vaultAgentAnnotations(role: string, authPath: string): { [key: string]: string } {
-  return {
-    'vault.hashicorp.com/agent-inject': 'true',
-    'vault.hashicorp.com/role': role,
-    'vault.hashicorp.com/auth-path': authPath,
-    'vault.hashicorp.com/agent-init-first': 'true',
-    'vault.hashicorp.com/agent-pre-populate': 'true',
-    'vault.hashicorp.com/agent-copy-volume-mounts': APP_CONTAINER,
-    'vault.hashicorp.com/agent-inject-secret-dapr-token': 'auth/token/lookup-self',
-    'vault.hashicorp.com/agent-inject-template-dapr-token': '{{ with secret "auth/token/lookup-self" }}{{ .Data.id }}{{ end }}',
-    'vault.hashicorp.com/secret-volume-path-dapr-token': VAULT_AGENT_TOKEN_DIR,
-    'vault.hashicorp.com/agent-inject-file-dapr-token': 'token',
-  };
-}
-
-/** The namespace of an in-cluster service host (`svc.ns.svc[.cluster.local]`, `pod.svc.ns.svc[.cluster.local]`), else undefined. */
-export function clusterServiceNamespace(host: string): string | undefined {
-  const parts = host.split('.');
-  const svc = parts.indexOf('svc', 2);
-  return svc >= 2 ? parts[svc - 1] : undefined;
-}
-
-/** Splits `registry[:port]/path/name[:tag][@sha256:digest]`; undefined if malformed. */
-function parseImage(image: string): { tag?: string; digest?: string } | undefined {
-  const [ref, digest, extra] = image.split('@');
-  if (extra !== undefined || !ref || /\s/.test(image)) return undefined;
-  if (digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(digest)) return undefined;
-  const name = ref.slice(ref.lastIndexOf('/') + 1);
-  const colon = name.indexOf(':');
-  const tag = colon >= 0 ? name.slice(colon + 1) : undefined;
-  if (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag)) return undefined;
-  return { tag, digest };
-}
-
-function uniqueBy<T>(items: T[], key: (t: T) => string): T[] {
-  const m = new Map<string, T>();
-  for (const i of items) if (!m.has(key(i))) m.set(key(i), i);
-  return [...m.keys()].sort().map((k) => m.get(k)!);
-}
-
-function sortRecord(r: { [key: string]: string }): { [key: string]: string } {
-  return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]]));
 }

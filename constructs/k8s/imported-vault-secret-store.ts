@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { SecretRef } from '../model/secret-ref';
 import { ImportedComponent } from './imported-component';
+import { agentTokenPathProblem, VAULT_AGENT_TOKEN_PATH } from './vault-agent-wiring';
 import { IVaultAgentSecretStore, vaultDataPath, vaultEndpoints } from './vault-secret-store';
 
 /** Props of {@link ImportedVaultSecretStore}. */
@@ -37,6 +38,12 @@ export interface ImportedVaultSecretStoreProps {
    * @default 'auth/kubernetes'
    */
   readonly kubernetesAuthPath?: string;
+  /**
+   * The store's `vaultTokenMountPath` as the platform declares it: where the workloads' Vault Agents
+   * write the token into daprd (an absolute path ending in `/token`).
+   * @default '/vault/secrets/token' (what `VaultAuth.tokenFile()` declares)
+   */
+  readonly tokenMountPath?: string;
 }
 
 /**
@@ -47,6 +54,7 @@ export interface ImportedVaultSecretStoreProps {
 export class ImportedVaultSecretStore extends ImportedComponent implements IVaultAgentSecretStore {
   public readonly readsAgentToken: boolean;
   public readonly kubernetesAuthPath: string;
+  public readonly agentTokenPath: string;
   private readonly props: ImportedVaultSecretStoreProps;
 
   public constructor(scope: Construct, id: string, props: ImportedVaultSecretStoreProps) {
@@ -60,6 +68,13 @@ export class ImportedVaultSecretStore extends ImportedComponent implements IVaul
     this.props = props;
     this.readsAgentToken = props.readsAgentToken ?? true;
     this.kubernetesAuthPath = (props.kubernetesAuthPath ?? 'auth/kubernetes').replace(/^\/+|\/+$/g, '');
+    this.agentTokenPath = props.tokenMountPath ?? VAULT_AGENT_TOKEN_PATH;
+    this.node.addValidation({
+      validate: () => {
+        const problem = agentTokenPathProblem(this.agentTokenPath);
+        return problem ? [`imported Vault secret store '${props.name}': ${problem}`] : [];
+      },
+    });
   }
 
   /** A reference to a key of a secret in this store. */

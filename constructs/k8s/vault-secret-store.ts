@@ -2,15 +2,7 @@ import { Construct } from 'constructs';
 import { isStrict } from '../model/profile';
 import { ISecretStore, SecretRef } from '../model/secret-ref';
 import { ComponentEndpoint, DaprComponent, DaprComponentProps, MetadataEntry } from './dapr-component';
-
-/**
- * Where a workload's Vault Agent writes the Vault token for daprd. The folder is a memory volume
- * that the workload declares itself, so daprd's mount of it never depends on the order in which
- * the Dapr and Vault webhooks run (see DaprWorkload).
- */
-export const VAULT_AGENT_TOKEN_DIR = '/vault/dapr';
-/** The token file inside {@link VAULT_AGENT_TOKEN_DIR}. */
-export const VAULT_AGENT_TOKEN_PATH = `${VAULT_AGENT_TOKEN_DIR}/token`;
+import { agentTokenPathProblem, VAULT_AGENT_TOKEN_PATH } from './vault-agent-wiring';
 
 /**
  * How the Dapr Vault component authenticates. The component has no Kubernetes auth of its own:
@@ -20,8 +12,10 @@ export const VAULT_AGENT_TOKEN_PATH = `${VAULT_AGENT_TOKEN_DIR}/token`;
 export class VaultAuth {
   /**
    * A token file written by the Vault Agent injector after Kubernetes auth (`vaultTokenMountPath`).
-   * The workload that uses the store mounts the agent's volume into daprd.
-   * @param mountPath where the token file is inside daprd
+   * Each workload that uses the store gets the agent for its own Vault role, which writes the token
+   * into a volume mounted only into daprd (see DaprWorkload).
+   * @param mountPath where the token file is inside daprd: an absolute path ending in `/token`
+   * (the agent writes `<secret volume path>/token`); default `/vault/secrets/token`
    */
   public static tokenFile(mountPath: string = VAULT_AGENT_TOKEN_PATH): VaultAuth {
     return new VaultAuth(mountPath, undefined);
@@ -54,6 +48,8 @@ export interface IVaultAgentSecretStore extends ISecretStore {
   readonly readsAgentToken: boolean;
   /** Mount path of the Kubernetes auth method the Vault Agent logs in with, e.g. `auth/kubernetes`. */
   readonly kubernetesAuthPath: string;
+  /** Where daprd reads the token the Vault Agent writes (the store's `vaultTokenMountPath`), e.g. `/vault/secrets/token`. */
+  readonly agentTokenPath: string;
   /** Where Vault is (for egress rules). */
   readonly endpoints: ComponentEndpoint[];
 }
@@ -61,7 +57,7 @@ export interface IVaultAgentSecretStore extends ISecretStore {
 /** True if a value is an {@link IVaultAgentSecretStore} whose token comes from the Vault Agent. */
 export function isVaultAgentStore(x: unknown): x is IVaultAgentSecretStore {
   const s = x as Partial<IVaultAgentSecretStore> | undefined;
-  return !!s && s.readsAgentToken === true && typeof s.kubernetesAuthPath === 'string';
+  return !!s && s.readsAgentToken === true && typeof s.kubernetesAuthPath === 'string' && typeof s.agentTokenPath === 'string';
 }
 
 /** The KV v2 data path of a secret: `<enginePath>/data/[<prefix>/]<name>`. */
@@ -181,6 +177,10 @@ export class VaultSecretStore extends DaprComponent implements IVaultAgentSecret
     return this.auth.tokenMountPath !== undefined;
   }
 
+  public get agentTokenPath(): string {
+    return this.auth.tokenMountPath ?? VAULT_AGENT_TOKEN_PATH;
+  }
+
   public get endpoints(): ComponentEndpoint[] {
     return vaultEndpoints(this.vaultAddr);
   }
@@ -223,9 +223,8 @@ export class VaultSecretStore extends DaprComponent implements IVaultAgentSecret
       errors.push(`${what}: skipVerify is true in a ${this.settings.profile} environment: remove it and give Vault's CA with 'caPem' instead.`);
     }
     if (!p.vaultKvPrefix.trim()) errors.push(`${what}: vaultKvPrefix is empty: name the prefix explicitly, e.g. 'dapr'.`);
-    if (this.auth.tokenMountPath !== undefined && !this.auth.tokenMountPath.startsWith('/')) {
-      errors.push(`${what}: token file path '${this.auth.tokenMountPath}' is not absolute: use e.g. '${VAULT_AGENT_TOKEN_PATH}'.`);
-    }
+    const pathProblem = this.auth.tokenMountPath === undefined ? undefined : agentTokenPathProblem(this.auth.tokenMountPath);
+    if (pathProblem) errors.push(`${what}: ${pathProblem}`);
     if (this.auth.token && this.auth.token.store !== undefined) {
       errors.push(
         `${what}: its own token '${this.auth.token}' is read from secret store '${this.auth.token.storeName}'; ` +

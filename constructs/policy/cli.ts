@@ -1,5 +1,5 @@
 /**
- * `check <dir-or-files...> [--profile dev|staging|prod] [--dapr-version x.y.z] [--json report.json]`
+ * `check <dir-or-files...> [--profile dev|staging|prod] [--dapr-version x.y.z] [--provided-secret [ns/]name]... [--json report.json]`
  *
  * Prints findings grouped by severity and `N errors, M warnings`. Exit code: 1 if any error,
  * 0 otherwise, 2 on usage errors (bad arguments, missing or unparsable input).
@@ -21,13 +21,15 @@ const PROCESS_IO: CliIo = {
 };
 
 export const USAGE = [
-  'Usage: check <dir-or-files...> [--profile dev|staging|prod] [--dapr-version x.y.z] [--json report.json]',
+  'Usage: check <dir-or-files...> [--profile dev|staging|prod] [--dapr-version x.y.z] [--provided-secret [ns/]name]... [--json report.json]',
   '',
   '  Checks synthesized Kubernetes manifests (*.yaml, *.yml, *.json) and Terraform JSON (cdk.tf.json)',
   '  against the Dapr production-readiness rules (docs/policy-rules.md).',
   '',
   '  --profile        environment profile (default: prod)',
   `  --dapr-version   Dapr version of the reference data (${DaprVersion.supported().map((v) => v.version).join(', ')}; default: the dapr helm_release chart version, else the newest)`,
+  '  --provided-secret [NS/]NAME',
+  '                   a Kubernetes Secret the platform provides outside these documents (repeatable)',
   '  --json FILE      also write the findings as a JSON report',
   '',
   '  Exit code: 1 if any error was found, 0 otherwise, 2 on usage errors.',
@@ -38,6 +40,7 @@ interface ParsedArgs {
   readonly profile: EnvironmentProfile;
   readonly daprVersion?: string;
   readonly json?: string;
+  readonly providedSecrets: string[];
   readonly help: boolean;
 }
 
@@ -50,6 +53,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
   let profile = EnvironmentProfile.PROD;
   let daprVersion: string | undefined;
   let json: string | undefined;
+  const providedSecrets: string[] = [];
   let help = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -79,13 +83,21 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--json':
         json = takeValue();
         break;
+      case '--provided-secret': {
+        const value = takeValue();
+        if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(value)) {
+          throw new UsageError(`--provided-secret '${value}' is not a Secret name or namespace/name, e.g. 'dapr-api-token' or 'apps/dapr-api-token'.`);
+        }
+        providedSecrets.push(value);
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`Unknown option '${arg}'.`);
         paths.push(arg);
     }
   }
   if (!help && paths.length === 0) throw new UsageError('Give at least one directory or file to check, e.g. dist/prod.');
-  return { paths, profile, daprVersion, json, help };
+  return { paths, profile, daprVersion, json, providedSecrets, help };
 }
 
 /** Runs the CLI; returns the exit code (never calls process.exit). */
@@ -115,7 +127,7 @@ export function main(argv: readonly string[], io: CliIo = PROCESS_IO): number {
       io.stderr(`No Kubernetes manifests or Terraform JSON found in ${args.paths.join(', ')}: run 'npm run synth' first or pass the right directory.\n`);
       return 2;
     }
-    result = checkDocuments(docs, { profile: args.profile, daprVersion });
+    result = checkDocuments(docs, { profile: args.profile, daprVersion, providedSecrets: args.providedSecrets });
   } catch (e) {
     if (e instanceof PolicyInputError) {
       io.stderr(`${e.message}\n`);

@@ -246,8 +246,9 @@ export class DocumentIndex {
   private readonly sortedAppIds = new Map<string, readonly string[]>();
   private readonly componentsByNs = new Map<string, Map<string, DaprComponentDoc>>();
   private readonly subscriptionsByTopic = new Map<string, SubscriptionDoc[]>();
-  private readonly pdbsByLabel = new Map<string, K8sObject[]>();
-  private readonly pdbsUnindexed = new Map<string, K8sObject[]>();
+  private readonly pdbs = new PodSelectorIndex(['spec', 'selector']);
+  private readonly networkPolicies = new PodSelectorIndex(['spec', 'podSelector']);
+  private readonly terraformSecrets = new Set<string>();
   private readonly defaultDeny = new Set<string>();
 
   public constructor(documents: readonly LoadedDocument[]) {
@@ -260,6 +261,7 @@ export class DocumentIndex {
         if (o) objects.push(o);
       } else {
         releases.push(...daprReleases(doc));
+        for (const key of terraformSecretKeys(doc)) this.terraformSecrets.add(key);
       }
     }
     objects.sort(compareTargets);
@@ -277,8 +279,11 @@ export class DocumentIndex {
       if (o.kind === 'Deployment' || o.kind === 'StatefulSet') workloads.push(toWorkload(o));
       else if (o.kind === 'Component' && o.apiVersion.startsWith('dapr.io/')) components.push(toComponent(o));
       else if (o.kind === 'Subscription' && o.apiVersion.startsWith('dapr.io/')) subscriptions.push(toSubscription(o));
-      else if (o.kind === 'PodDisruptionBudget') this.indexPdb(o);
-      else if (o.kind === 'NetworkPolicy' && isDefaultDenyIngress(o)) this.defaultDeny.add(o.namespace);
+      else if (o.kind === 'PodDisruptionBudget') this.pdbs.add(o);
+      else if (o.kind === 'NetworkPolicy') {
+        this.networkPolicies.add(o);
+        if (isDefaultDenyIngress(o)) this.defaultDeny.add(o.namespace);
+      }
     }
     this.workloads = workloads;
     this.daprWorkloads = workloads.filter((w) => w.daprEnabled);
@@ -343,19 +348,20 @@ export class DocumentIndex {
 
   /** PodDisruptionBudgets in the workload's namespace whose selector selects its pods. */
   public pdbsSelecting(w: Workload): K8sObject[] {
-    const ns = w.object.namespace;
-    const seen = new Set<K8sObject>();
-    const out: K8sObject[] = [];
-    const consider = (pdb: K8sObject): void => {
-      if (seen.has(pdb)) return;
-      seen.add(pdb);
-      if (selectorMatches(getPath(pdb.body, 'spec', 'selector'), w.podLabels)) out.push(pdb);
-    };
-    for (const [k, v] of Object.entries(w.podLabels)) {
-      for (const pdb of this.pdbsByLabel.get(labelKey(ns, k, v)) ?? []) consider(pdb);
-    }
-    for (const pdb of this.pdbsUnindexed.get(ns) ?? []) consider(pdb);
-    return out;
+    return this.pdbs.selecting(w.object.namespace, w.podLabels);
+  }
+
+  /** NetworkPolicies in the workload's namespace whose podSelector selects its pods. */
+  public networkPoliciesSelecting(w: Workload): K8sObject[] {
+    return this.networkPolicies.selecting(w.object.namespace, w.podLabels);
+  }
+
+  /**
+   * True if a Secret of this namespace and name is among the documents: a Kubernetes `Secret`, or a
+   * Terraform `kubernetes_secret(_v1)` resource (whose namespace, if a Terraform expression, matches any).
+   */
+  public hasSecret(namespace: string, name: string): boolean {
+    return this.find('Secret', namespace, name) !== undefined || this.terraformSecrets.has(`${namespace}/${name}`) || this.terraformSecrets.has(`*/${name}`);
   }
 
   /** True if the namespace has a NetworkPolicy with an empty podSelector that denies all ingress. */
@@ -377,14 +383,54 @@ export class DocumentIndex {
     }
     return undefined;
   }
+}
 
-  private indexPdb(pdb: K8sObject): void {
-    const matchLabels = Object.entries(asStringMap(getPath(pdb.body, 'spec', 'selector', 'matchLabels'))).sort((a, b) =>
-      compareStrings(a[0], b[0]),
-    );
-    if (matchLabels.length > 0) push(this.pdbsByLabel, labelKey(pdb.namespace, matchLabels[0][0], matchLabels[0][1]), pdb);
-    else push(this.pdbsUnindexed, pdb.namespace, pdb);
+/**
+ * Objects with a pod selector (PodDisruptionBudgets, NetworkPolicies), indexed by namespace and the
+ * first pair of their `matchLabels`, so finding those that select a workload's pods stays linear.
+ */
+class PodSelectorIndex {
+  private readonly byLabel = new Map<string, K8sObject[]>();
+  private readonly unindexed = new Map<string, K8sObject[]>();
+
+  public constructor(private readonly selectorPath: readonly string[]) {}
+
+  public add(o: K8sObject): void {
+    const matchLabels = Object.entries(asStringMap(getPath(o.body, ...this.selectorPath, 'matchLabels'))).sort((a, b) => compareStrings(a[0], b[0]));
+    if (matchLabels.length > 0) push(this.byLabel, labelKey(o.namespace, matchLabels[0][0], matchLabels[0][1]), o);
+    else push(this.unindexed, o.namespace, o);
   }
+
+  /** The objects of the namespace whose selector selects pods with these labels, in index order. */
+  public selecting(namespace: string, podLabels: Record<string, string>): K8sObject[] {
+    const seen = new Set<K8sObject>();
+    const out: K8sObject[] = [];
+    const consider = (o: K8sObject): void => {
+      if (seen.has(o)) return;
+      seen.add(o);
+      if (selectorMatches(getPath(o.body, ...this.selectorPath), podLabels)) out.push(o);
+    };
+    for (const [k, v] of Object.entries(podLabels)) for (const o of this.byLabel.get(labelKey(namespace, k, v)) ?? []) consider(o);
+    for (const o of this.unindexed.get(namespace) ?? []) consider(o);
+    return out;
+  }
+}
+
+/** `namespace/name` of each `kubernetes_secret(_v1)` resource of a Terraform JSON document (`*` for a computed namespace). */
+function terraformSecretKeys(doc: LoadedDocument): string[] {
+  const keys: string[] = [];
+  for (const type of ['kubernetes_secret_v1', 'kubernetes_secret']) {
+    const resources = asObject(getPath(doc.content, 'resource', type)) ?? {};
+    for (const body of Object.values(resources)) {
+      const raw = getPath(body, 'metadata');
+      const metadata = asObject(Array.isArray(raw) ? raw[0] : raw);
+      const name = asString(metadata?.name);
+      if (!name || name.includes('${')) continue;
+      const ns = asString(metadata?.namespace) ?? 'default';
+      keys.push(`${ns.includes('${') ? '*' : ns}/${name}`);
+    }
+  }
+  return keys;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -41,6 +41,8 @@ export interface RunOptions {
   readonly daprVersion?: DaprVersion | string;
   /** @default ALL_RULES */
   readonly rules?: readonly Rule[];
+  /** Secrets the platform provides outside the documents (`name` or `namespace/name`). @default - none */
+  readonly providedSecrets?: readonly string[];
 }
 
 /** Options of {@link checkDocuments}; the profile may be given as text (`dev`, `staging`, `prod`). */
@@ -51,6 +53,8 @@ export interface CheckOptions {
   readonly daprVersion?: DaprVersion | string;
   /** @default ALL_RULES */
   readonly rules?: readonly Rule[];
+  /** Secrets the platform provides outside the documents (`name` or `namespace/name`). @default - none */
+  readonly providedSecrets?: readonly string[];
 }
 
 /** What a check found, with the settings it ran with. */
@@ -113,7 +117,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 export function runRules(docs: readonly LoadedDocument[] | DocumentIndex, options: RunOptions): Finding[] {
   const index = docs instanceof DocumentIndex ? docs : new DocumentIndex(docs);
   const { version } = resolveDaprVersion(index, options.daprVersion);
-  const ctx = { index, profile: options.profile, daprVersion: version };
+  const ctx = { index, profile: options.profile, daprVersion: version, providedSecrets: options.providedSecrets };
   const findings: Finding[] = [];
   for (const rule of options.rules ?? ALL_RULES) {
     if (!rule.profiles.includes(options.profile)) continue;
@@ -144,7 +148,7 @@ export function checkDocuments(docs: readonly LoadedDocument[], options: CheckOp
   const index = new DocumentIndex(docs);
   const { version, source } = resolveDaprVersion(index, options.daprVersion);
   const rules = options.rules ?? ALL_RULES;
-  const findings = runRules(index, { profile, daprVersion: version, rules });
+  const findings = runRules(index, { profile, daprVersion: version, rules, providedSecrets: options.providedSecrets });
   const errors = findings.filter((f) => f.severity === Severity.ERROR).length;
   return {
     profile,

@@ -44,6 +44,12 @@ export interface RuleContext {
   readonly index: DocumentIndex;
   readonly profile: EnvironmentProfile;
   readonly daprVersion: DaprVersion;
+  /**
+   * Kubernetes Secrets the platform provides outside the checked documents (created by hand, by an
+   * operator, by another repository), as `name` (any namespace) or `namespace/name`.
+   * @default - none
+   */
+  readonly providedSecrets?: readonly string[];
 }
 
 /** A production-readiness rule. */

@@ -137,7 +137,7 @@ export function hardenedDeployment(name: string, replicas: number): Obj {
             'dapr.io/app-port': '8080',
             'dapr.io/app-protocol': 'http',
             'dapr.io/config': 'orders-config',
-            'dapr.io/api-token-secret': 'dapr-api-token',
+            'dapr.io/api-token-secret': `${name}-dapr-api-token`,
             'dapr.io/sidecar-cpu-request': '100m',
             'dapr.io/sidecar-cpu-limit': '300m',
             'dapr.io/sidecar-memory-request': '250Mi',
@@ -168,6 +168,7 @@ export function hardenedDeployment(name: string, replicas: number): Obj {
               image: `registry.example.com/orders/${name}:1.4.2`,
               imagePullPolicy: 'IfNotPresent',
               ports: [{ name: 'http', containerPort: 8080 }],
+              env: [{ name: 'DAPR_API_TOKEN', valueFrom: { secretKeyRef: { name: `${name}-dapr-api-token`, key: 'token' } } }],
               securityContext,
               livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 10 },
               readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5 },
@@ -196,6 +197,20 @@ export function pdb(name: string): Obj {
 
 export function serviceAccount(name: string): Obj {
   return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NS }, automountServiceAccountToken: false };
+}
+
+/** An app's Dapr API token: a ServiceAccount of its own and its service-account token Secret, as DaprWorkload renders them. */
+export function apiToken(app: string): Obj[] {
+  const name = `${app}-dapr-api-token`;
+  return [
+    serviceAccount(name),
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace: NS, annotations: { 'kubernetes.io/service-account.name': name } },
+      type: 'kubernetes.io/service-account-token',
+    },
+  ];
 }
 
 export function defaultDeny(): Obj {
@@ -299,6 +314,8 @@ export function goodProdSet(): LoadedDocument[] {
     namespace(),
     serviceAccount('order-api'),
     serviceAccount('order-worker'),
+    ...apiToken('order-api'),
+    ...apiToken('order-worker'),
     vaultStore(),
     redisStateStore(),
     kafkaPubSub(),

@@ -1,7 +1,7 @@
 import { DaprComponentDoc, DocumentIndex } from '../document-index';
 import { Rule, RuleViolation, Severity } from '../types';
 import { asString, compareStrings, didYouMean, getPath, quoteList } from '../util';
-import { ALL_PROFILES, inNamespace, STRICT_PROFILES, PROD_ONLY } from './common';
+import { ALL_PROFILES, inNamespace, isTrue, metadataValue, PROD_ONLY, STRICT_PROFILES } from './common';
 
 const SCOPES_DOC = 'https://docs.dapr.io/operations/components/component-scopes/';
 const SECRETS_DOC = 'https://docs.dapr.io/operations/components/component-secrets/';
@@ -40,17 +40,6 @@ const ALSO_SENSITIVE = new Set(['vaulttoken', 'password', 'clientkey']);
 
 function v(c: DaprComponentDoc, message: string): RuleViolation {
   return { target: c.object, message };
-}
-
-function isTrue(value: unknown): boolean {
-  return asString(value)?.trim().toLowerCase() === 'true';
-}
-
-function metadataValue(c: DaprComponentDoc, name: string): { present: boolean; value?: string; fromSecret: boolean } {
-  const lower = name.toLowerCase();
-  const item = c.metadata.find((m) => m.name.toLowerCase() === lower);
-  if (!item) return { present: false, fromSecret: false };
-  return { present: true, value: asString(item.value), fromSecret: item.secretKeyRef !== undefined || item.envRef !== undefined };
 }
 
 /** The apps that load a component: its scopes, or every app of its namespace when unscoped. */

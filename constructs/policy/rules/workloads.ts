@@ -19,6 +19,7 @@ import {
   selectorMatches,
 } from '../util';
 import { ALL_PROFILES, inNamespace, PROD_ONLY, STRICT_PROFILES } from './common';
+import { WORKLOAD_ACTOR_PEERS, WORKLOAD_API_TOKEN_DELIVERED } from './workload-wiring';
 
 const ANNOTATIONS_DOC = 'https://docs.dapr.io/reference/arguments-annotations-overview/';
 const PRODUCTION_DOC = 'https://docs.dapr.io/operations/hosting/kubernetes/kubernetes-production/';
@@ -290,7 +291,8 @@ export const WORKLOAD_API_TOKEN: Rule = {
   id: 'DAPR-WORK-008',
   severity: Severity.ERROR,
   profiles: PROD_ONLY,
-  description: 'Dapr workloads set `dapr.io/api-token-secret` in prod, so only the app can call its sidecar.',
+  description:
+    'Dapr workloads set `dapr.io/api-token-secret` in prod, so only the app can call its sidecar (DAPR-WORK-015 checks that the app gets the token and the Secret exists).',
   why: 'https://docs.dapr.io/operations/security/api-token/',
   check: ({ index }) => {
     const out: RuleViolation[] = [];
@@ -299,7 +301,9 @@ export const WORKLOAD_API_TOKEN: Rule = {
       out.push(
         v(
           w,
-          `${w.object.ref} has no dapr.io/api-token-secret, so any process that reaches the sidecar's ports can call the Dapr API as this app: create a Secret with a 'token' key ${inNamespace(w.object.namespace)} and set dapr.io/api-token-secret to its name.`,
+          `${w.object.ref} has no dapr.io/api-token-secret, so any process that reaches the sidecar's ports can call the Dapr API as this app: ` +
+            `give the app a Secret of its own with a 'token' key ${inNamespace(w.object.namespace)} (a DaprWorkload renders '<app-id>-dapr-api-token', a service-account token of a dedicated ServiceAccount), ` +
+            `set dapr.io/api-token-secret to its name, and give the app container DAPR_API_TOKEN from it by valueFrom.secretKeyRef (key 'token').`,
         ),
       );
     }
@@ -514,4 +518,6 @@ export const WORKLOAD_RULES: readonly Rule[] = [
   WORKLOAD_IMAGE_PINNED,
   WORKLOAD_PDB,
   WORKLOAD_TOPOLOGY_SPREAD,
+  WORKLOAD_API_TOKEN_DELIVERED,
+  WORKLOAD_ACTOR_PEERS,
 ];

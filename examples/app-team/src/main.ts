@@ -18,10 +18,8 @@ import {
   ImportedComponent,
   ImportedVaultSecretStore,
   OtelProtocol,
-  SecretRef,
 } from '@dapr-platform/constructs';
 import {
-  API_TOKEN_SECRET,
   COMPONENT_SECRETS,
   DAPR_VERSION,
   EVENTS_PUBSUB,
@@ -53,7 +51,6 @@ const returns = new DaprWorkload(chart, 'Returns', {
   appPort: 8080,
   replicas: 3,
   maxReplicas: 10,
-  apiTokenSecret: SecretRef.fromKubernetesSecret(API_TOKEN_SECRET, 'token'),
   monitoringNamespaces: MONITORING_NAMESPACES,
   configurationDefaults: { tracing: { ...TRACING, protocol: OtelProtocol.GRPC } },
 });

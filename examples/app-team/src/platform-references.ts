@@ -80,9 +80,6 @@ export const TOPICS = { shipmentCreated: 'shipment-created', shipmentCreatedDead
 /** The inventory service (declared by the platform). */
 export const INVENTORY: IDaprApp = DaprApp.fromAppId('inventory', NAMESPACE);
 
-/** The Kubernetes Secret (key `token`) every app's daprd API token comes from. */
-export const API_TOKEN_SECRET = 'dapr-api-token';
-
 /** Namespaces whose Prometheus scrapes the sidecars. */
 export const MONITORING_NAMESPACES = ['monitoring'];
 
