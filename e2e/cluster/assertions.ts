@@ -282,7 +282,8 @@ export function checkVaultAgentInjected(i: PodCheckInput): Check[] {
     const field = `spec.${name === 'vault-agent-init' ? 'initContainers' : 'containers'}[${name}]`;
     if (!i.vaultInjectorRan) { c.notRun('vault-agent-injected', field, VAULT_NOT_RUN); continue; }
     const ct = findContainer(i.pod, name);
-    if (!ct) { c.add('vault-agent-injected', field, false, 'missing: the Vault Agent injector did not inject it'); continue; }
+    c.add('vault-agent-injected', field, ct !== undefined, ct ? 'injected by the Vault Agent injector' : 'missing: the Vault Agent injector did not inject it');
+    if (!ct) continue;
     const tokenMount = (ct.volumeMounts ?? []).find((m: Json) => isTokenVolume((i.pod.spec.volumes ?? []).find((v: Json) => v.name === m.name)));
     c.add('vault-agent-token-mount', `${field}.volumeMounts`, tokenMount !== undefined, tokenMount
       ? `service-account token volume ${tokenMount.name} at ${tokenMount.mountPath}`
