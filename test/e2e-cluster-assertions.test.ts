@@ -149,6 +149,8 @@ describe('e2e cluster checks on the stored prod orders pod', () => {
     const none = goodPod();
     container(none, 'daprd').volumeMounts = container(none, 'daprd').volumeMounts.filter((m: any) => m.mountPath !== '/vault/dapr');
     expect(failed(checkDaprdVaultTokenMount(input(none)))[0].message).toContain('has 0 mounts covering /vault/dapr/token');
+    // Without the Vault injector an absent mount may still be the injector's own: said, not passed.
+    expect(checkDaprdVaultTokenMount(input(none, { vaultInjectorRan: false })).map((c) => c.status)).toEqual([CheckStatus.NOT_RUN]);
     const two = goodPod();
     container(two, 'daprd').volumeMounts.push({ name: 'vault-secrets', mountPath: '/vault' });
     expect(failed(checkDaprdVaultTokenMount(input(two)))[0].message).toContain('has 2 mounts covering /vault/dapr/token');

@@ -264,7 +264,7 @@ export function checkVaultTokenVolumeAnnotation(i: PodCheckInput): Check[] {
     const automount = i.pod.spec.automountServiceAccountToken !== false;
     c.add('vault-agent-token-volume', field, automount, automount
       ? 'unset; the agent uses the automounted service-account token'
-      : 'is unset and automountServiceAccountToken is false: the Vault Agent injector finds no service-account token and denies the pod');
+      : 'is unset and automountServiceAccountToken is false: the pod gives the Vault agent no service-account token (vault-k8s 1.5.0 source: its serviceaccount() then finds no token mount and the injector denies the pod)');
     return c.out;
   }
   const v = (i.pod.spec.volumes ?? []).find((x: Json) => x.name === name);
@@ -301,6 +301,11 @@ export function checkDaprdVaultTokenMount(i: PodCheckInput): Check[] {
   const covering = (d.volumeMounts ?? []).filter((m: Json) =>
     m.mountPath === dir || i.vaultTokenMountPath!.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
   const field = 'spec.containers[daprd].volumeMounts';
+  if (covering.length === 0 && !i.vaultInjectorRan) {
+    // The mount may be the Vault Agent injector's own (it mounts its volume into every container present).
+    c.notRun('daprd-vault-token-mount', field, `no mount covers ${i.vaultTokenMountPath} before the Vault Agent injector; ${VAULT_NOT_RUN}`);
+    return c.out;
+  }
   const ok = covering.length === 1 && covering[0].mountPath === dir;
   c.add('daprd-vault-token-mount', field, ok, ok
     ? `one mount at ${dir} (volume ${covering[0].name}) for vaultTokenMountPath ${i.vaultTokenMountPath}`

@@ -7,6 +7,7 @@
  *   npm run e2e:cluster                               # dev, staging, prod
  *   npm run e2e:cluster -- --env prod --keep          # leave the control plane running (prints its dir)
  *   npm run e2e:cluster -- --env prod --cluster-dir <dir>   # reuse a control plane from e2e/cluster/start.sh
+ *   npm run e2e:cluster -- --env prod --kubeconfig <dir>/admin.kubeconfig   # the same, by its kubeconfig
  *   npm run e2e:cluster -- --print-fixture            # print the stored prod orders pod
  *   npm run e2e:cluster -- --update-fixture           # rewrite e2e/cluster/fixtures/prod-orders-pod.json
  */
@@ -47,6 +48,7 @@ function parseArgs(argv: readonly string[]): Options {
     if (a === '--env') o.envs = argv[++i].split(',');
     else if (a === '--keep') o.keep = true;
     else if (a === '--cluster-dir') o.clusterDir = argv[++i];
+    else if (a === '--kubeconfig') o.clusterDir = path.dirname(path.resolve(argv[++i])); // start.sh's <dir>/admin.kubeconfig
     else if (a === '--print-fixture') o.printFixture = true;
     else if (a === '--update-fixture') o.updateFixture = true;
     else if (a === '--dist') o.dist = path.resolve(argv[++i]);
