@@ -1,6 +1,7 @@
 /**
- * kubectl against the harness's API server: JSON reads, server-side apply, token requests. Always
- * with an explicit --kubeconfig, never the user's.
+ * kubectl (our build at the control plane's version, e2e/bin/build.sh) against the harness's API
+ * server: JSON reads, server-side apply, token requests. Always with an explicit --kubeconfig, never
+ * the user's.
  */
 import { execFileSync, spawnSync } from 'child_process';
 
@@ -27,7 +28,7 @@ export interface ApplyResult {
 }
 
 export class Kube {
-  public constructor(public readonly kubeconfig: string, private readonly kubectl: string = 'kubectl') {}
+  public constructor(public readonly kubeconfig: string, private readonly kubectl: string) {}
 
   public run(args: readonly string[], input?: string): ApplyResult {
     const r = spawnSync(this.kubectl, ['--kubeconfig', this.kubeconfig, ...args], {
@@ -56,9 +57,9 @@ export class Kube {
     return r.ok ? JSON.parse(r.stdout) as KubeObject : undefined;
   }
 
-  /** kubectl apply --server-side of a multi-document YAML/JSON stream. */
+  /** kubectl apply --server-side of a multi-document YAML/JSON stream; unknown fields are errors (strict field validation). */
   public applyServerSide(manifest: string, fieldManager: string): ApplyResult {
-    return this.run(['apply', '--server-side', '--force-conflicts', `--field-manager=${fieldManager}`, '-f', '-'], manifest);
+    return this.run(['apply', '--server-side', '--force-conflicts', '--validate=strict', `--field-manager=${fieldManager}`, '-f', '-'], manifest);
   }
 
   /** A TokenRequest bound to a pod, as the kubelet makes for a projected serviceAccountToken volume. */

@@ -10,6 +10,7 @@
  *   npm run e2e:cluster -- --env prod --kubeconfig <dir>/admin.kubeconfig   # the same, by its kubeconfig
  *   npm run e2e:cluster -- --print-fixture            # print the stored prod orders pod
  *   npm run e2e:cluster -- --update-fixture           # rewrite e2e/cluster/fixtures/prod-orders-pod.json
+ *   VAULT_AGENT_INJECTOR_BIN=<vault-k8s> npm run e2e:cluster -- --require-all   # NOT RUN checks fail the run
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -36,12 +37,14 @@ interface Options {
   clusterDir?: string;
   printFixture: boolean;
   updateFixture: boolean;
+  /** Fail when a check could not run (the Vault checks without VAULT_AGENT_INJECTOR_BIN). */
+  requireAll: boolean;
   dist: string;
   cdktfOut: string;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { envs: ['dev', 'staging', 'prod'], keep: false, printFixture: false, updateFixture: false,
+  const o: Options = { envs: ['dev', 'staging', 'prod'], keep: false, printFixture: false, updateFixture: false, requireAll: false,
     dist: path.join(REPO, 'dist'), cdktfOut: path.join(REPO, 'cdktf.out') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -51,6 +54,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--kubeconfig') o.clusterDir = path.dirname(path.resolve(argv[++i])); // start.sh's <dir>/admin.kubeconfig
     else if (a === '--print-fixture') o.printFixture = true;
     else if (a === '--update-fixture') o.updateFixture = true;
+    else if (a === '--require-all') o.requireAll = true;
     else if (a === '--dist') o.dist = path.resolve(argv[++i]);
     else if (a === '--cdktf-out') o.cdktfOut = path.resolve(argv[++i]);
     else throw new Error(`unknown option ${a}`);
@@ -130,6 +134,8 @@ function envRun(o: Options, env: string, log: (s: string) => void): { checks: Ch
   if (!dapr) throw new Error(`${env}: no helm_release of the dapr chart in cdk.tf.json`);
   const vault = helmRelease(input, 'vault');
 
+  let phaseStart = Date.now();
+  const phase = (name: string) => { log(`[${env}] phase ${name}: ${((Date.now() - phaseStart) / 1000).toFixed(1)} s`); phaseStart = Date.now(); };
   let clusterDir = o.clusterDir;
   const started = clusterDir === undefined;
   if (started) {
@@ -137,7 +143,8 @@ function envRun(o: Options, env: string, log: (s: string) => void): { checks: Ch
     clusterDir = execFileSync('bash', [path.join(HERE, 'start.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   }
   const ce = readEnvFile(clusterDir!);
-  const kube = new Kube(ce.KUBECONFIG);
+  phase('control plane');
+  const kube = new Kube(ce.KUBECONFIG, bin('kubectl'));
   const ctx: ClusterContext = { kube, clusterDir: clusterDir!, apiServerPort: Number(ce.E2E_APISERVER_PORT), helm: bin('helm'), log };
   try {
     log(`[${env}] control plane ${ce.E2E_APISERVER_URL} (state ${clusterDir}; KUBECONFIG=${ce.KUBECONFIG})`);
@@ -169,6 +176,7 @@ function envRun(o: Options, env: string, log: (s: string) => void): { checks: Ch
       log(`[${env}] Secret ${s.namespace}/${s.name} (${s.keys.join(', ')}): ${s.source}`);
     }
     for (const line of provided.notes) log(`[${env}] ${line}`);
+    phase('CRDs, namespaces, Secrets');
 
     // The webhooks.
     const chartDir = path.join(SHARED, 'charts', 'dapr', dapr.version);
@@ -182,8 +190,10 @@ function envRun(o: Options, env: string, log: (s: string) => void): { checks: Ch
       log(`[${env}] NOT RUN: Vault Agent injector (vault chart ${vault.version}, vault-k8s) — VAULT_AGENT_INJECTOR_BIN is not set (vault-k8s is not served by the Go module proxy); the checks that need it are reported NOT RUN`);
     }
 
+    phase('webhooks');
     // dist/<env>/ through the real API: schemas, defaulting, pruning, PodSecurity, the webhooks.
     r = kube.applyServerSide(docs.map((d) => JSON.stringify(d)).join('\n'), 'argocd-controller');
+    phase(`server-side apply of dist/${env}/`);
     checks.push({ id: 'server-side-apply', env, object: `dist/${env}/`, field: '(apply)', status: r.ok ? CheckStatus.PASS : CheckStatus.FAIL,
       message: r.ok ? `${docs.length} objects applied server-side` : r.stderr.trim() });
     checks.push(...checkApplyWarnings(env, `dist/${env}/`, r.stderr));
@@ -229,6 +239,7 @@ function envRun(o: Options, env: string, log: (s: string) => void): { checks: Ch
       }
       if (env === 'prod' && dep.metadata.name === 'orders' && pods.length) ordersPod = pods[0];
     }
+    phase('pods and checks');
     return { checks, ordersPod };
   } finally {
     if (started && !o.keep) execFileSync('bash', [path.join(HERE, 'stop.sh'), clusterDir!], { stdio: 'inherit' });
@@ -265,7 +276,8 @@ function main(): number {
   for (const e of errors) log(`ERROR   ${e}`);
   if (notRun.length) log(`NOT RUN: ${notRun.length} check(s) need the Vault Agent injector (VAULT_AGENT_INJECTOR_BIN unset: vault-k8s is not served by the Go module proxy)`);
   log(`${all.length - failed.length - notRun.length} passed, ${failed.length} failed, ${notRun.length} not run, ${errors.length} error(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s (${o.envs.join(', ')})`);
-  return failed.length || errors.length ? 1 : 0;
+  if (o.requireAll && notRun.length) log('ERROR   --require-all: checks were not run');
+  return failed.length || errors.length || (o.requireAll && notRun.length) ? 1 : 0;
 }
 
 if (require.main === module) process.exitCode = main();
