@@ -21,7 +21,7 @@ import { Kube, KubeObject } from './kube';
 import { helmRelease, PlatformInput, readPlatformInput } from './platform-input';
 import { readProvidedSecrets } from './provided-secrets';
 import { waitFor } from './util';
-import { ClusterContext, startDaprInjector, startVaultInjector } from './webhooks';
+import { ClusterContext, installVaultInjector, startDaprInjector } from './webhooks';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -125,6 +125,37 @@ export function normalizePod(pod: Json): Json {
   return JSON.parse(s);
 }
 
+/**
+ * Waits until a Deployment or StatefulSet has its pods, or the API server refused one: the reason the
+ * controller got (a ReplicaSet's ReplicaFailure condition, a StatefulSet's FailedCreate event).
+ */
+function waitForWorkloadPods(kube: Kube, w: Json): { pods: Json[]; failure?: string } {
+  const ns = w.metadata.namespace;
+  const wanted: number = w.spec.replicas ?? 1;
+  const selector = Object.entries<string>(w.spec.selector.matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
+  const creationFailure = (): string | undefined => {
+    if (w.kind === 'Deployment') {
+      for (const rs of kube.getJson<{ items: Json[] }>(['rs', '-n', ns, '-l', selector]).items) {
+        const c = (rs.status?.conditions ?? []).find((x: Json) => x.type === 'ReplicaFailure' && x.status === 'True');
+        if (c) return c.message;
+      }
+      return undefined;
+    }
+    const events = kube.getJson<{ items: Json[] }>(['events', '-n', ns, '--field-selector', `involvedObject.name=${w.metadata.name},reason=FailedCreate`]).items;
+    return events.length ? events[events.length - 1].message : undefined;
+  };
+  let pods: Json[] = [];
+  let failure: string | undefined;
+  try {
+    waitFor(`pods of ${w.kind} ${ns}/${w.metadata.name}`, 60, () => {
+      pods = kube.getJson<{ items: Json[] }>(['pods', '-n', ns, '-l', selector]).items;
+      failure = creationFailure();
+      return pods.length >= wanted || failure ? true : undefined;
+    });
+  } catch { /* reported by the caller's check */ }
+  return { pods, failure };
+}
+
 function envRun(o: Options, env: string, log: (s: string) => void): { checks: Check[]; ordersPod?: Json } {
   const checks: Check[] = [];
   const input: PlatformInput = readPlatformInput(o.cdktfOut, env);
@@ -180,14 +211,17 @@ function envRun(o: Options, env: string, log: (s: string) => void): { checks: Ch
 
     // The webhooks.
     const chartDir = path.join(SHARED, 'charts', 'dapr', dapr.version);
-    startDaprInjector(ctx, dapr, chartDir, { injector: bin('dapr-injector'), sentry: bin('dapr-sentry') });
-    const vaultBin = process.env.VAULT_AGENT_INJECTOR_BIN;
-    let vaultRan = false;
-    if (vault && vaultBin) {
-      startVaultInjector(ctx, vault, path.join(SHARED, 'charts', 'vault', vault.version), vaultBin);
-      vaultRan = true;
-    } else if (vault) {
-      log(`[${env}] NOT RUN: Vault Agent injector (vault chart ${vault.version}, vault-k8s) — VAULT_AGENT_INJECTOR_BIN is not set (vault-k8s is not served by the Go module proxy); the checks that need it are reported NOT RUN`);
+    const chartObjects = [...startDaprInjector(ctx, dapr, chartDir, { injector: bin('dapr-injector'), sentry: bin('dapr-sentry') }).objects];
+    const vaultBin = process.env.VAULT_AGENT_INJECTOR_BIN || undefined;
+    const vaultRan = vault !== undefined && vaultBin !== undefined;
+    if (vault) {
+      chartObjects.push(...installVaultInjector(ctx, vault, path.join(SHARED, 'charts', 'vault', vault.version), vaultBin).objects);
+      if (!vaultRan) log(`[${env}] NOT RUN: Vault Agent injector (vault chart ${vault.version}, vault-k8s) — VAULT_AGENT_INJECTOR_BIN is not set (vault-k8s is not served by the Go module proxy); the chart is installed without its webhook and the checks that need it are reported NOT RUN`);
+    }
+    // The charts' own workloads: their pods are admitted in namespaces with our PodSecurity labels.
+    for (const w of chartObjects.filter((x) => x.kind === 'Deployment' || x.kind === 'StatefulSet') as Json[]) {
+      const { pods, failure } = waitForWorkloadPods(kube, w);
+      checks.push(checkWorkloadPods(env, `${w.kind} ${w.metadata.namespace}/${w.metadata.name} (chart)`, w.spec.replicas ?? 1, pods.length, failure));
     }
 
     phase('webhooks');
@@ -209,25 +243,8 @@ function envRun(o: Options, env: string, log: (s: string) => void): { checks: Ch
     let ordersPod: Json | undefined;
     for (const dep of deployments) {
       const ns = dep.metadata.namespace;
-      const wanted: number = dep.spec.replicas ?? 1;
-      const selector = Object.entries<string>(dep.spec.selector.matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
-      const rsFailure = (): string | undefined => {
-        for (const rs of kube.getJson<{ items: Json[] }>(['rs', '-n', ns, '-l', selector]).items) {
-          const c = (rs.status?.conditions ?? []).find((x: Json) => x.type === 'ReplicaFailure' && x.status === 'True');
-          if (c) return c.message;
-        }
-        return undefined;
-      };
-      let pods: Json[] = [];
-      let failure: string | undefined;
-      try {
-        waitFor(`pods of Deployment ${ns}/${dep.metadata.name}`, 60, () => {
-          pods = kube.getJson<{ items: Json[] }>(['pods', '-n', ns, '-l', selector]).items;
-          failure = rsFailure();
-          return pods.length >= wanted || failure ? true : undefined;
-        });
-      } catch { /* reported by the check below */ }
-      checks.push(checkWorkloadPods(env, `Deployment ${ns}/${dep.metadata.name}`, wanted, pods.length, failure));
+      const { pods, failure } = waitForWorkloadPods(kube, dep);
+      checks.push(checkWorkloadPods(env, `Deployment ${ns}/${dep.metadata.name}`, dep.spec.replicas ?? 1, pods.length, failure));
       const secrets: ObjectKeys = keysOf(kube, 'secrets', ns);
       const configMaps: ObjectKeys = keysOf(kube, 'configmaps', ns);
       const appId = dep.spec.template.metadata.annotations?.['dapr.io/app-id'] ?? dep.metadata.name;

@@ -118,6 +118,8 @@ function sentryPki(dir: string, trustDomain: string): Record<string, string> {
 }
 
 export interface DaprInjectorSetup {
+  /** Every object the chart rendered (applied; the webhook configuration as a URL webhook). */
+  readonly objects: readonly KubeObject[];
   readonly injectorPort: number;
   readonly sentryPort: number;
   readonly webhookConfiguration: Json;
@@ -170,17 +172,30 @@ export function startDaprInjector(ctx: ClusterContext, release: HelmReleaseInput
     return m?.webhooks?.[0]?.clientConfig?.caBundle ? m : undefined;
   });
   ctx.log(`  Dapr sidecar injector ${release.version} running from pod ${ns}/${injectorPod.metadata.name}, webhook ${stored.webhooks[0].clientConfig.url}`);
-  return { injectorPort, sentryPort, webhookConfiguration: stored, injectorArgs: inj.args, injectorEnv: inj.env };
+  return { objects, injectorPort, sentryPort, webhookConfiguration: stored, injectorArgs: inj.args, injectorEnv: inj.env };
 }
 
-/** Installs the rendered vault chart's injector and runs the given vault-k8s binary from its pod. */
-export function startVaultInjector(ctx: ClusterContext, release: HelmReleaseInput, chartDir: string, binary: string): Json {
+export interface VaultInjectorSetup {
+  /** Every object the chart rendered; all but the webhook configuration are applied without a binary. */
+  readonly objects: readonly KubeObject[];
+  /** The stored webhook configuration, when the injector runs. */
+  readonly webhookConfiguration?: Json;
+}
+
+/**
+ * Installs the rendered vault chart's injector (its pod is created and admitted either way) and, given
+ * a vault-k8s binary, registers its webhook and runs it from its pod. Without a binary the webhook
+ * configuration is not applied (with the chart's failurePolicy Ignore, a registered webhook that
+ * nothing serves would let every pod through unmutated).
+ */
+export function installVaultInjector(ctx: ClusterContext, release: HelmReleaseInput, chartDir: string, binary: string | undefined): VaultInjectorSetup {
   const objects = renderChart(ctx, release, chartDir);
   const mwc = objects.find((o) => o.kind === 'MutatingWebhookConfiguration');
   if (!mwc) throw new Error(`${release.path}: the rendered vault chart has no MutatingWebhookConfiguration`);
+  applyObjects(ctx, objects.filter((o) => o !== mwc), `the vault chart ${release.version}`);
+  if (binary === undefined) return { objects };
   const port = freePort();
   const webhook = toUrlWebhooks(mwc, () => port);
-  applyObjects(ctx, objects.filter((o) => o !== mwc), `the vault chart ${release.version}`);
   applyObjects(ctx, [webhook], 'the Vault Agent injector webhook configuration');
   const svc = (webhook as Json).webhooks[0].clientConfig.url.replace(/^https:\/\/([^:/]+).*$/, '$1');
   addHost(ctx, svc);
@@ -196,5 +211,5 @@ export function startVaultInjector(ctx: ClusterContext, release: HelmReleaseInpu
     return m?.webhooks?.[0]?.clientConfig?.caBundle ? m : undefined;
   });
   ctx.log(`  Vault Agent injector running from pod ${ns}/${pod.metadata.name}, webhook ${stored.webhooks[0].clientConfig.url}`);
-  return stored;
+  return { objects, webhookConfiguration: stored };
 }
