@@ -163,7 +163,7 @@ export function startLocalPod(o: LocalPodOptions): LocalPod {
   const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c',
     'mount --bind "$1" /run && mount --bind "$2" /etc/hosts && mount --bind "$3" /run/.program && shift 3 && exec "$@"', 'sh',
     runTree, path.join(o.clusterDir, 'hosts'), o.binary,
-    'setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', '/run/.program', ...args], { env, stdio: ['ignore', fd, fd], detached: true });
+    'setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', '/run/.program', ...args], { env, cwd: '/', stdio: ['ignore', fd, fd], detached: true });
   child.unref();
   fs.closeSync(fd);
   fs.writeFileSync(pidFile, String(child.pid));

@@ -259,7 +259,7 @@ function envRun(o: Options, env: string, log: (s: string) => void): { checks: Ch
     phase('pods and checks');
     return { checks, ordersPod };
   } finally {
-    if (started && !o.keep) execFileSync('bash', [path.join(HERE, 'stop.sh'), clusterDir!], { stdio: 'inherit' });
+    if (started && !o.keep) { execFileSync('bash', [path.join(HERE, 'stop.sh'), clusterDir!], { stdio: 'inherit' }); phase('stop'); }
     else log(`[${env}] control plane left running: KUBECONFIG=${ce.KUBECONFIG}; stop with: bash e2e/cluster/stop.sh ${clusterDir}`);
   }
 }
