@@ -5,7 +5,7 @@
 # A missing binary rebuilds itself; a present one is reused. Prints one line per binary with the
 # seconds it took (0 when cached).
 #
-#   bash e2e/bin/build.sh kube-apiserver kube-controller-manager etcd dapr-injector
+#   bash e2e/bin/build.sh kube-apiserver kube-controller-manager kubectl etcd dapr-injector
 #   bash e2e/bin/build.sh --print-path kube-apiserver     # the cached path (builds if missing)
 set -euo pipefail
 
@@ -92,11 +92,11 @@ build_helm() { # <out>
 
 path_of() {
   case $1 in
-    kube-apiserver|kube-controller-manager) echo "$CACHE/bin/$1-$K8S_VERSION/$1" ;;
+    kube-apiserver|kube-controller-manager|kubectl) echo "$CACHE/bin/$1-$K8S_VERSION/$1" ;;
     etcd) echo "$CACHE/bin/etcd-$ETCD_VERSION/etcd" ;;
     dapr-injector|daprd|dapr-sentry|dapr-placement|dapr-scheduler) echo "$CACHE/bin/$1-$DAPR_VERSION/$1" ;;
     helm) echo "$CACHE/bin/helm-$HELM_VERSION/helm" ;;
-    *) echo "unknown binary '$1' (known: kube-apiserver kube-controller-manager etcd dapr-injector daprd dapr-sentry dapr-placement dapr-scheduler helm)" >&2; return 2 ;;
+    *) echo "unknown binary '$1' (known: kube-apiserver kube-controller-manager kubectl etcd dapr-injector daprd dapr-sentry dapr-placement dapr-scheduler helm)" >&2; return 2 ;;
   esac
 }
 
@@ -107,7 +107,7 @@ for name in "$@"; do
     start=$(date +%s)
     tmp="$out.partial.$$"
     case $name in
-      kube-apiserver|kube-controller-manager) build_kubernetes "$name" "$tmp" ;;
+      kube-apiserver|kube-controller-manager|kubectl) build_kubernetes "$name" "$tmp" ;;
       etcd) build_etcd "$tmp" ;;
       dapr-injector) build_dapr injector "$tmp" ;;
       daprd) build_dapr daprd "$tmp" ;;
