@@ -205,7 +205,7 @@ export function installVaultInjector(ctx: ClusterContext, release: HelmReleaseIn
     kube: ctx.kube, clusterDir: ctx.clusterDir, apiServerPort: ctx.apiServerPort, pod, container: 'sidecar-injector',
     binary, name: 'vault-agent-injector', envOverrides: { AGENT_INJECT_LISTEN: `127.0.0.1:${port}` },
   });
-  waitFor('the Vault Agent injector /health/ready', 90, () => httpStatus(`https://127.0.0.1:${port}/health/ready`) === 200 || undefined);
+  waitFor('the Vault Agent injector /health/ready', 90, () => (Math.floor(httpStatus(`https://127.0.0.1:${port}/health/ready`) / 100) === 2) || undefined);
   const stored = waitFor(`caBundle in ${mwc.metadata.name}`, 30, () => {
     const m = ctx.kube.tryGet('mutatingwebhookconfiguration', mwc.metadata.name) as Json;
     return m?.webhooks?.[0]?.clientConfig?.caBundle ? m : undefined;
