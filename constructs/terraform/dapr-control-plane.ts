@@ -9,6 +9,7 @@ import { checkNamespace, checkObjectName } from '../model/names';
 import { EnvironmentProfile, isStrict } from '../model/profile';
 import { checkQuantity, checkShellSafe, checkStorageSize, parseQuantity } from './checks';
 import { DaprChartValues } from './dapr-chart-values';
+import { terraformBool } from './lifecycle-expressions';
 import type { ISentryCa } from './sentry-trust-bundle';
 import { TerraformData } from './terraform-data';
 
@@ -575,7 +576,7 @@ export class DaprControlPlane extends Construct {
       lifecycle: {
         precondition: [
           {
-            condition: Op.eq(haRecord.output.lookup('ha_enabled'), haEnabled),
+            condition: Op.eq(haRecord.output.lookup('ha_enabled'), terraformBool(haEnabled)),
             errorMessage:
               `Dapr HA of this environment is fixed at creation and the plan changes it (HA ${haEnabled ? 'on' : 'off'} requested). ` +
               `Changing it recreates the placement StatefulSet volumes and the PodDisruptionBudgets: follow docs/control-plane.md "Changing HA" and set haChangeDecision to a new change id.`,
