@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { KafkaAuthType } from '../constructs/k8s/kafka-pub-sub';
 import { ControlPlaneResources } from '../constructs/terraform/dapr-control-plane';
+import { KubernetesApiCa } from '../constructs/terraform/kubernetes-api-ca';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { MtlsPolicy } from '../constructs/model/mtls-policy';
 import { EnvironmentProfile } from '../constructs/model/profile';
@@ -39,6 +40,8 @@ export interface VaultSpec {
   readonly kubernetesAuthMount: string;
   /** The cluster's API server URL as Vault reaches it (Kubernetes auth verifies tokens there). */
   readonly kubernetesHost: string;
+  /** The CA of that API server's certificate, which Vault verifies it with. */
+  readonly kubernetesCa: KubernetesApiCa;
   /** PKI mount of the Sentry CA's root (created, or an existing corporate root). */
   readonly pkiRootMount: string;
   /** True if the root mount already exists and is not managed here. */
@@ -116,6 +119,9 @@ const vault = (env: string, existingRoot: boolean): VaultSpec => ({
   kvPrefix: 'dapr',
   kubernetesAuthMount: `kubernetes-${env}`,
   kubernetesHost: `https://api.${env}.k8s.logistics.example.com:6443`,
+  // Vault reaches the API server at its own endpoint, whose certificate the cluster CA signs: read
+  // that CA from the cluster (kube-root-ca.crt) instead of copying it into the repository.
+  kubernetesCa: KubernetesApiCa.fromClusterRootCaConfigMap(),
   pkiRootMount: existingRoot ? 'pki-corporate-root' : `pki-dapr-${env}-root`,
   existingRoot,
   pkiIntermediateMount: `pki-dapr-${env}-sentry`,

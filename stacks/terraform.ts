@@ -39,6 +39,7 @@ export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Plat
     rootCaTtl: env.vault.existingRoot ? CORPORATE_ROOT_TTL : undefined,
     vaultAddress: env.vault.address,
     vaultKubernetesHost: env.vault.kubernetesHost,
+    vaultKubernetesCa: env.vault.kubernetesCa,
     vaultAuthMountPath: env.vault.kubernetesAuthMount,
     kvMountPath: env.vault.kvMount,
     appsNamespace: env.appsNamespace,

@@ -18,6 +18,7 @@ import {
   WebhookFailurePolicy,
 } from './dapr-control-plane';
 import { DevBrokers } from './dev-brokers';
+import { KubernetesApiCa } from './kubernetes-api-ca';
 import { Namespaces } from './namespaces';
 import { RootCaSource, SentryTrustBundle } from './sentry-trust-bundle';
 import { VaultAgentInjector } from './vault-agent-injector';
@@ -172,10 +173,10 @@ export interface DaprPlatformStackProps {
   /** The cluster's API server URL as Vault reaches it. */
   readonly vaultKubernetesHost: string;
   /**
-   * PEM of the cluster CA, for Vault.
-   * @default - Vault's system trust store
+   * The CA Vault verifies the API server with (required in strict profiles).
+   * @default - none: Vault's system trust store (dev only)
    */
-  readonly vaultKubernetesCaCertPem?: string;
+  readonly vaultKubernetesCa?: KubernetesApiCa;
   /**
    * Kubernetes auth mount of this cluster, without `auth/` (the pods' auth path is `auth/<this>`).
    * @default `kubernetes-<env>`
@@ -196,6 +197,11 @@ export interface DaprPlatformStackProps {
    * @default Duration.hours(1)
    */
   readonly appTokenTtl?: Duration;
+  /**
+   * Hard maximum life of the app Vault tokens (see `VaultAppAccessProps.tokenMaxTtl`).
+   * @default Duration.days(30)
+   */
+  readonly appTokenMaxTtl?: Duration;
   /**
    * Namespace of the Vault Agent injector.
    * @default 'vault-injector'
@@ -419,9 +425,13 @@ export class DaprPlatformStack extends TerraformStack {
     });
 
     this.vaultAppAccess = new VaultAppAccess(this, 'vault-app-access', {
+      profile,
       apps: props.appSecretAccess,
       kubernetesHost: props.vaultKubernetesHost,
-      kubernetesCaCertPem: props.vaultKubernetesCaCertPem,
+      kubernetesCa: props.vaultKubernetesCa,
+      tokenReviewerNamespace: injectorNs,
+      dependsOn: [this.namespaces.platform[injectorNs]],
+      tokenMaxTtl: props.appTokenMaxTtl,
       authMountPath: props.vaultAuthMountPath ?? `kubernetes-${env}`,
       kvMountPath: props.kvMountPath,
       policyPrefix: props.vaultPolicyPrefix ?? `dapr-${env}`,

@@ -17,6 +17,7 @@ import { MtlsPolicy } from '../../constructs/model/mtls-policy';
 import { EnvironmentProfile } from '../../constructs/model/profile';
 import { DaprControlPlane, DaprLogLevel, HaDecision, WebhookFailurePolicy } from '../../constructs/terraform/dapr-control-plane';
 import { DaprPlatformStackProps } from '../../constructs/terraform/dapr-platform-stack';
+import { KubernetesApiCa } from '../../constructs/terraform/kubernetes-api-ca';
 import { Namespaces } from '../../constructs/terraform/namespaces';
 import { CaKeyAlgorithm, RootCaSource, SentryTrustBundle } from '../../constructs/terraform/sentry-trust-bundle';
 import { TerraformData } from '../../constructs/terraform/terraform-data';
@@ -132,13 +133,17 @@ function noExpressionConstructs(preventDestroy: boolean): () => TerraformStack {
   return () => {
     const stack = providerStack();
     new Namespaces(stack, 'ns', { appsNamespace: 'shop', platformNamespaces: ['vault-injector'], preventDestroy });
-    new VaultAppAccess(stack, 'va', { apps: [ORDERS_ACCESS], kubernetesHost: 'https://10.0.0.1:443', preventDestroy, kubernetesCaCertPem: CA_PEM });
+    new VaultAppAccess(stack, 'va', {
+      profile: EnvironmentProfile.PROD,
+      apps: [ORDERS_ACCESS],
+      kubernetesHost: 'https://10.0.0.1:443',
+      preventDestroy,
+      kubernetesCa: KubernetesApiCa.fromClusterRootCaConfigMap(),
+      tokenReviewerNamespace: 'vault-injector',
+    });
     return stack;
   };
 }
-
-/** Any PEM-shaped text: the test checks rendering, not the certificate. */
-const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUS0p0\n-----END CERTIFICATE-----\n';
 
 const CASES: [string, () => TerraformStack, Expected][] = [
   ['prod stack, HaDecision.ENABLED, root created', prod(), { haEnabled: true, issuerCsr: true }],

@@ -13,6 +13,7 @@ import { MtlsPolicy } from '../../constructs/model/mtls-policy';
 import { EnvironmentProfile } from '../../constructs/model/profile';
 import { DaprPlatformStack, DaprPlatformStackProps } from '../../constructs/terraform/dapr-platform-stack';
 import { HaDecision } from '../../constructs/terraform/dapr-control-plane';
+import { KubernetesApiCa } from '../../constructs/terraform/kubernetes-api-ca';
 
 /** The shared reference checkout next to the repository (/work/shared). */
 export const SHARED_DIR = path.resolve(__dirname, '../../../shared');
@@ -114,6 +115,7 @@ export function prodProps(overrides: Partial<DaprPlatformStackProps> = {}): Dapr
     ...RESOURCES,
     vaultAddress: 'https://vault.example.com:8200',
     vaultKubernetesHost: 'https://10.0.0.1:443',
+    vaultKubernetesCa: KubernetesApiCa.fromClusterRootCaConfigMap(),
     appsNamespace: 'shop',
     appSecretAccess: [ORDERS_ACCESS, PAYMENTS_ACCESS],
     argoRepoUrl: 'https://github.com/acme/platform.git',
