@@ -28,7 +28,7 @@ export interface ReferenceVersionData {
 export const BINDINGS_DAPR_VERSION = "1.18.3";
 
 /** Every Dapr version we hold reference data for, oldest first. */
-export const REFERENCE_VERSIONS: readonly string[] = ["1.16.19","1.18.3"];
+export const REFERENCE_VERSIONS: readonly string[] = ["1.16.19","1.17.13","1.18.3"];
 
 export const REFERENCE_DATA: { readonly [version: string]: ReferenceVersionData } = {
   "1.16.19": {
@@ -1696,6 +1696,1773 @@ export const REFERENCE_DATA: { readonly [version: string]: ReferenceVersionData 
       "global.reminders": "object",
       "global.reminders.serviceName": "string",
       "global.reminders.skipMigration": "boolean",
+      "global.scheduler": "object",
+      "global.scheduler.enabled": "boolean",
+      "global.seccompProfile": "string",
+      "global.tag": "string",
+      "global.tolerations": "list"
+    },
+    "crds": [
+      {
+        "file": "components.yaml",
+        "kind": "Component",
+        "plural": "components",
+        "group": "dapr.io",
+        "versions": [
+          "v1alpha1"
+        ]
+      },
+      {
+        "file": "configuration.yaml",
+        "kind": "Configuration",
+        "plural": "configurations",
+        "group": "dapr.io",
+        "versions": [
+          "v1alpha1"
+        ]
+      },
+      {
+        "file": "httpendpoints.yaml",
+        "kind": "HTTPEndpoint",
+        "plural": "httpendpoints",
+        "group": "dapr.io",
+        "versions": [
+          "v1alpha1"
+        ]
+      },
+      {
+        "file": "resiliency.yaml",
+        "kind": "Resiliency",
+        "plural": "resiliencies",
+        "group": "dapr.io",
+        "versions": [
+          "v1alpha1"
+        ]
+      },
+      {
+        "file": "subscription.yaml",
+        "kind": "Subscription",
+        "plural": "subscriptions",
+        "group": "dapr.io",
+        "versions": [
+          "v1alpha1",
+          "v2alpha1"
+        ]
+      }
+    ]
+  },
+  "1.17.13": {
+    "annotations": [
+      "dapr.io/api-token-secret",
+      "dapr.io/app-binding-options-timeout",
+      "dapr.io/app-channel-address",
+      "dapr.io/app-health-check-path",
+      "dapr.io/app-health-probe-interval",
+      "dapr.io/app-health-probe-timeout",
+      "dapr.io/app-health-threshold",
+      "dapr.io/app-id",
+      "dapr.io/app-max-concurrency",
+      "dapr.io/app-port",
+      "dapr.io/app-protocol",
+      "dapr.io/app-ssl",
+      "dapr.io/app-token-secret",
+      "dapr.io/block-shutdown-duration",
+      "dapr.io/component-container",
+      "dapr.io/config",
+      "dapr.io/debug-port",
+      "dapr.io/disable-builtin-k8s-secret-store",
+      "dapr.io/disable-init-endpoints",
+      "dapr.io/enable-api-logging",
+      "dapr.io/enable-app-health-check",
+      "dapr.io/enable-debug",
+      "dapr.io/enable-metrics",
+      "dapr.io/enable-profiling",
+      "dapr.io/enabled",
+      "dapr.io/env",
+      "dapr.io/env-from-secret",
+      "dapr.io/graceful-shutdown-seconds",
+      "dapr.io/grpc-port",
+      "dapr.io/http-max-request-size",
+      "dapr.io/http-read-buffer-size",
+      "dapr.io/inject-pluggable-components",
+      "dapr.io/internal-grpc-port",
+      "dapr.io/log-as-json",
+      "dapr.io/log-level",
+      "dapr.io/max-body-size",
+      "dapr.io/metrics-port",
+      "dapr.io/placement-host-address",
+      "dapr.io/pluggable-components",
+      "dapr.io/pluggable-components-sockets-folder",
+      "dapr.io/read-buffer-size",
+      "dapr.io/scheduler-host-address",
+      "dapr.io/sentry-request-jwt-audiences",
+      "dapr.io/sidecar-cpu-limit",
+      "dapr.io/sidecar-cpu-request",
+      "dapr.io/sidecar-image",
+      "dapr.io/sidecar-listen-addresses",
+      "dapr.io/sidecar-liveness-probe-delay-seconds",
+      "dapr.io/sidecar-liveness-probe-period-seconds",
+      "dapr.io/sidecar-liveness-probe-threshold",
+      "dapr.io/sidecar-liveness-probe-timeout-seconds",
+      "dapr.io/sidecar-memory-limit",
+      "dapr.io/sidecar-memory-request",
+      "dapr.io/sidecar-readiness-probe-delay-seconds",
+      "dapr.io/sidecar-readiness-probe-period-seconds",
+      "dapr.io/sidecar-readiness-probe-threshold",
+      "dapr.io/sidecar-readiness-probe-timeout-seconds",
+      "dapr.io/sidecar-seccomp-profile-type",
+      "dapr.io/sidecar-svc-annotations",
+      "dapr.io/unix-domain-socket-path",
+      "dapr.io/volume-mounts",
+      "dapr.io/volume-mounts-rw"
+    ],
+    "components": {
+      "pubsub.kafka/v1": {
+        "type": "pubsub.kafka",
+        "version": "v1",
+        "capabilities": [],
+        "fields": {
+          "accessKey": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "assumeRoleArn": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "authType": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [
+              "awsiam",
+              "mtls",
+              "none",
+              "oidc",
+              "oidc_private_key_jwt",
+              "password"
+            ],
+            "where": "auth profile: OIDC Authentication"
+          },
+          "awsAccessKey": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "awsIamRoleArn": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "awsRegion": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "awsSecretKey": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "awsSessionToken": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "awsStsSessionName": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "brokers": {
+            "required": true,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "caCert": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: mTLS Authentication"
+          },
+          "channelBufferSize": {
+            "required": false,
+            "sensitive": false,
+            "type": "number",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "clientCert": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: mTLS Authentication"
+          },
+          "clientConnectionKeepAliveInterval": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "clientConnectionTopicMetadataRefreshInterval": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "clientID": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "clientKey": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: mTLS Authentication"
+          },
+          "compression": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "consumeRetryEnabled": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "consumeRetryInterval": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "consumerFetchDefault": {
+            "required": false,
+            "sensitive": false,
+            "type": "number",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "consumerFetchMin": {
+            "required": false,
+            "sensitive": false,
+            "type": "number",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "consumerGroup": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "consumerGroupRebalanceStrategy": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [
+              "range",
+              "roundrobin",
+              "sticky"
+            ],
+            "where": "metadata"
+          },
+          "disableTls": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "escapeHeaders": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "excludeHeaderMetaRegex": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "heartbeatInterval": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "initialOffset": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [
+              "newest",
+              "oldest"
+            ],
+            "where": "metadata"
+          },
+          "maxMessageBytes": {
+            "required": false,
+            "sensitive": false,
+            "type": "number",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "oidcAudience": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: OIDC Private Key JWT Authentication"
+          },
+          "oidcClientAssertionCert": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: OIDC Private Key JWT Authentication"
+          },
+          "oidcClientAssertionKey": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: OIDC Private Key JWT Authentication"
+          },
+          "oidcClientID": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: OIDC Authentication"
+          },
+          "oidcClientSecret": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: OIDC Authentication"
+          },
+          "oidcExtensions": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: OIDC Authentication"
+          },
+          "oidcKid": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: OIDC Private Key JWT Authentication"
+          },
+          "oidcResource": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: OIDC Private Key JWT Authentication"
+          },
+          "oidcScopes": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: OIDC Authentication"
+          },
+          "oidcTokenEndpoint": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: OIDC Authentication"
+          },
+          "region": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "saslMechanism": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [
+              "PLAINTEXT",
+              "SHA-256",
+              "SHA-512"
+            ],
+            "where": "auth profile: SASL Authentication"
+          },
+          "saslPassword": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: SASL Authentication"
+          },
+          "saslUsername": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: SASL Authentication"
+          },
+          "schemaCachingEnabled": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "schemaLatestVersionCacheTTL": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "schemaRegistryAPIKey": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "schemaRegistryAPISecret": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "schemaRegistryURL": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "secretKey": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "sessionName": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "sessionTimeout": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "sessionToken": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "skipVerify": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "trustAnchorArn": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "trustProfileArn": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "useAvroJSON": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "version": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          }
+        }
+      },
+      "secretstores.hashicorp.vault/v1": {
+        "type": "secretstores.hashicorp.vault",
+        "version": "v1",
+        "capabilities": [],
+        "fields": {
+          "caCert": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "caPath": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "caPem": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "enginePath": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "skipVerify": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "tlsServerName": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "vaultAddr": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "vaultKVPrefix": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "vaultKVUsePrefix": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "vaultToken": {
+            "required": true,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "vaultTokenMountPath": {
+            "required": true,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "vaultValueType": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          }
+        }
+      },
+      "state.postgresql/v1": {
+        "type": "state.postgresql",
+        "version": "v1",
+        "capabilities": [
+          "actorStateStore",
+          "crud",
+          "etag",
+          "query",
+          "transactional",
+          "ttl"
+        ],
+        "fields": {
+          "accessKey": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "assumeRoleArn": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "awsAccessKey": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "awsRegion": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "awsSecretKey": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "azureCertificate": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureCertificateFile": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureCertificatePassword": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureClientId": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureClientSecret": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureEnvironment": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [
+              "AzureChinaCloud",
+              "AzurePublicCloud",
+              "AzureUSGovernmentCloud"
+            ],
+            "where": "builtin profile: azuread"
+          },
+          "azureTenantId": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "cleanupInterval": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "connectionMaxIdleTime": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "connectionString": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: Connection string"
+          },
+          "database": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "host": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "hostaddr": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "maxConns": {
+            "required": false,
+            "sensitive": false,
+            "type": "number",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "metadataTableName": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "password": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "port": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "queryExecMode": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [
+              "cache_describe",
+              "cache_statement",
+              "describe_exec",
+              "exec",
+              "simple_protocol"
+            ],
+            "where": "metadata"
+          },
+          "region": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "secretKey": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "sessionName": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "sessionToken": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "sslRootCert": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "tableName": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "timeout": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "trustAnchorArn": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "trustProfileArn": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "useAWSIAM": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "useAzureAD": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "user": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          }
+        }
+      },
+      "state.postgresql/v2": {
+        "type": "state.postgresql",
+        "version": "v2",
+        "capabilities": [
+          "actorStateStore",
+          "crud",
+          "etag",
+          "transactional",
+          "ttl"
+        ],
+        "fields": {
+          "accessKey": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "assumeRoleArn": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "awsAccessKey": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "awsRegion": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "awsSecretKey": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "azureCertificate": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureCertificateFile": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureCertificatePassword": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureClientId": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureClientSecret": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureEnvironment": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [
+              "AzureChinaCloud",
+              "AzurePublicCloud",
+              "AzureUSGovernmentCloud"
+            ],
+            "where": "builtin profile: azuread"
+          },
+          "azureTenantId": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "cleanupInterval": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "connectionMaxIdleTime": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "connectionString": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: Connection string"
+          },
+          "database": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "host": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "hostaddr": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "maxConns": {
+            "required": false,
+            "sensitive": false,
+            "type": "number",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "metadataTableName": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "password": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "port": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "queryExecMode": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [
+              "cache_describe",
+              "cache_statement",
+              "describe_exec",
+              "exec",
+              "simple_protocol"
+            ],
+            "where": "metadata"
+          },
+          "region": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "secretKey": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "sessionName": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "sessionToken": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "sslRootCert": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "tablePrefix": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "timeout": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "trustAnchorArn": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "trustProfileArn": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "useAWSIAM": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "builtin profile: aws"
+          },
+          "useAzureAD": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "user": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          }
+        }
+      },
+      "state.redis/v1": {
+        "type": "state.redis",
+        "version": "v1",
+        "capabilities": [
+          "actorStateStore",
+          "crud",
+          "etag",
+          "query",
+          "transactional"
+        ],
+        "fields": {
+          "azureCertificate": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureCertificateFile": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureCertificatePassword": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureClientId": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureClientSecret": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "azureEnvironment": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [
+              "AzureChinaCloud",
+              "AzurePublicCloud",
+              "AzureUSGovernmentCloud"
+            ],
+            "where": "builtin profile: azuread"
+          },
+          "azureTenantId": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "clientCert": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "clientKey": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "dialTimeout": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "enableTLS": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "failover": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "idleCheckFrequency": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "idleTimeout": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "maxConnAge": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "minIdleConns": {
+            "required": false,
+            "sensitive": false,
+            "type": "number",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "poolSize": {
+            "required": false,
+            "sensitive": false,
+            "type": "number",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "poolTimeout": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "processingTimeout": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "queryIndexes": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "readTimeout": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "redeliverInterval": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "redisDB": {
+            "required": false,
+            "sensitive": false,
+            "type": "number",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "redisHost": {
+            "required": true,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "redisMaxRetries": {
+            "required": false,
+            "sensitive": false,
+            "type": "number",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "redisMaxRetryInterval": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "redisMinRetryInterval": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "redisPassword": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: Username and password"
+          },
+          "redisPort": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "redisType": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [
+              "cluster",
+              "node"
+            ],
+            "where": "metadata"
+          },
+          "redisUsername": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: Username and password"
+          },
+          "sentinelMasterName": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "sentinelPassword": {
+            "required": false,
+            "sensitive": true,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: Username and password"
+          },
+          "sentinelUsername": {
+            "required": false,
+            "sensitive": false,
+            "type": "string",
+            "allowedValues": [],
+            "where": "auth profile: Username and password"
+          },
+          "ttlInSeconds": {
+            "required": false,
+            "sensitive": false,
+            "type": "number",
+            "allowedValues": [],
+            "where": "metadata"
+          },
+          "useEntraID": {
+            "required": false,
+            "sensitive": false,
+            "type": "bool",
+            "allowedValues": [],
+            "where": "builtin profile: azuread"
+          },
+          "writeTimeout": {
+            "required": false,
+            "sensitive": false,
+            "type": "duration",
+            "allowedValues": [],
+            "where": "metadata"
+          }
+        }
+      }
+    },
+    "chartValues": {
+      "dapr_config": "object",
+      "dapr_config.component": "string",
+      "dapr_config.dapr_config_chart_included": "boolean",
+      "dapr_config.dapr_default_system_config_name": "string",
+      "dapr_operator": "object",
+      "dapr_operator.apiService": "object",
+      "dapr_operator.apiService.annotations": "map",
+      "dapr_operator.apiService.type": "string",
+      "dapr_operator.component": "string",
+      "dapr_operator.debug": "object",
+      "dapr_operator.debug.enabled": "boolean",
+      "dapr_operator.debug.initialDelaySeconds": "number",
+      "dapr_operator.debug.port": "number",
+      "dapr_operator.deploymentAnnotations": "map",
+      "dapr_operator.extraEnvVars": "map",
+      "dapr_operator.fullnameOverride": "string",
+      "dapr_operator.image": "object",
+      "dapr_operator.image.name": "string",
+      "dapr_operator.livenessProbe": "object",
+      "dapr_operator.livenessProbe.failureThreshold": "number",
+      "dapr_operator.livenessProbe.initialDelaySeconds": "number",
+      "dapr_operator.livenessProbe.periodSeconds": "number",
+      "dapr_operator.logLevel": "string",
+      "dapr_operator.maxPodRestartsPerMinute": "number",
+      "dapr_operator.nameOverride": "string",
+      "dapr_operator.ports": "object",
+      "dapr_operator.ports.port": "number",
+      "dapr_operator.ports.protocol": "string",
+      "dapr_operator.ports.targetPort": "number",
+      "dapr_operator.readinessProbe": "object",
+      "dapr_operator.readinessProbe.failureThreshold": "number",
+      "dapr_operator.readinessProbe.initialDelaySeconds": "number",
+      "dapr_operator.readinessProbe.periodSeconds": "number",
+      "dapr_operator.replicaCount": "number",
+      "dapr_operator.resources": "map",
+      "dapr_operator.runAsNonRoot": "boolean",
+      "dapr_operator.serviceReconciler": "object",
+      "dapr_operator.serviceReconciler.enabled": "boolean",
+      "dapr_operator.watchInterval": "string",
+      "dapr_operator.watchNamespace": "string",
+      "dapr_operator.webhookService": "object",
+      "dapr_operator.webhookService.annotations": "map",
+      "dapr_operator.webhookService.type": "string",
+      "dapr_placement": "object",
+      "dapr_placement.cluster": "object",
+      "dapr_placement.cluster.forceInMemoryLog": "boolean",
+      "dapr_placement.cluster.logStorePath": "string",
+      "dapr_placement.cluster.logStoreWinPath": "string",
+      "dapr_placement.component": "string",
+      "dapr_placement.debug": "object",
+      "dapr_placement.debug.enabled": "boolean",
+      "dapr_placement.debug.initialDelaySeconds": "number",
+      "dapr_placement.debug.port": "number",
+      "dapr_placement.disseminateTimeout": "string",
+      "dapr_placement.extraEnvVars": "map",
+      "dapr_placement.fsGroup": "number",
+      "dapr_placement.fullnameOverride": "string",
+      "dapr_placement.ha": "boolean",
+      "dapr_placement.image": "object",
+      "dapr_placement.image.name": "string",
+      "dapr_placement.keepAliveTime": "string",
+      "dapr_placement.keepAliveTimeout": "string",
+      "dapr_placement.livenessProbe": "object",
+      "dapr_placement.livenessProbe.failureThreshold": "number",
+      "dapr_placement.livenessProbe.initialDelaySeconds": "number",
+      "dapr_placement.livenessProbe.periodSeconds": "number",
+      "dapr_placement.logLevel": "string",
+      "dapr_placement.maxActorApiLevel": "number",
+      "dapr_placement.metadataEnabled": "boolean",
+      "dapr_placement.minActorApiLevel": "number",
+      "dapr_placement.nameOverride": "string",
+      "dapr_placement.ports": "object",
+      "dapr_placement.ports.apiPort": "number",
+      "dapr_placement.ports.protocol": "string",
+      "dapr_placement.ports.raftRPCPort": "number",
+      "dapr_placement.readinessProbe": "object",
+      "dapr_placement.readinessProbe.failureThreshold": "number",
+      "dapr_placement.readinessProbe.initialDelaySeconds": "number",
+      "dapr_placement.readinessProbe.periodSeconds": "number",
+      "dapr_placement.replicationFactor": "number",
+      "dapr_placement.resources": "map",
+      "dapr_placement.runAsNonRoot": "boolean",
+      "dapr_placement.scaleZero": "boolean",
+      "dapr_placement.service": "object",
+      "dapr_placement.service.annotations": "map",
+      "dapr_placement.statefulsetAnnotations": "map",
+      "dapr_placement.volumeclaims": "object",
+      "dapr_placement.volumeclaims.storageClassName": "null",
+      "dapr_placement.volumeclaims.storageSize": "string",
+      "dapr_rbac": "object",
+      "dapr_rbac.component": "string",
+      "dapr_rbac.secretReader": "object",
+      "dapr_rbac.secretReader.enabled": "boolean",
+      "dapr_rbac.secretReader.namespace": "string",
+      "dapr_rbac.serviceAccount": "object",
+      "dapr_rbac.serviceAccount.injector": "object",
+      "dapr_rbac.serviceAccount.injector.annotations": "map",
+      "dapr_rbac.serviceAccount.operator": "object",
+      "dapr_rbac.serviceAccount.operator.annotations": "map",
+      "dapr_rbac.serviceAccount.placement": "object",
+      "dapr_rbac.serviceAccount.placement.annotations": "map",
+      "dapr_rbac.serviceAccount.scheduler": "object",
+      "dapr_rbac.serviceAccount.scheduler.annotations": "map",
+      "dapr_rbac.serviceAccount.sentry": "object",
+      "dapr_rbac.serviceAccount.sentry.annotations": "map",
+      "dapr_scheduler": "object",
+      "dapr_scheduler.cluster": "object",
+      "dapr_scheduler.cluster.etcdDataDirPath": "string",
+      "dapr_scheduler.cluster.etcdDataDirWinPath": "string",
+      "dapr_scheduler.cluster.inMemoryStorage": "boolean",
+      "dapr_scheduler.cluster.storageClassName": "string",
+      "dapr_scheduler.cluster.storageSize": "string",
+      "dapr_scheduler.component": "string",
+      "dapr_scheduler.debug": "object",
+      "dapr_scheduler.debug.enabled": "boolean",
+      "dapr_scheduler.debug.initialDelaySeconds": "number",
+      "dapr_scheduler.debug.port": "number",
+      "dapr_scheduler.etcdBackendBatchInterval": "string",
+      "dapr_scheduler.etcdBackendBatchLimit": "number",
+      "dapr_scheduler.etcdClientEndpoints": "list",
+      "dapr_scheduler.etcdClientPassword": "string",
+      "dapr_scheduler.etcdClientUsername": "string",
+      "dapr_scheduler.etcdCompactionMode": "string",
+      "dapr_scheduler.etcdCompactionRetention": "string",
+      "dapr_scheduler.etcdDefragThresholdMB": "number",
+      "dapr_scheduler.etcdEmbed": "boolean",
+      "dapr_scheduler.etcdInitialElectionTickAdvance": "boolean",
+      "dapr_scheduler.etcdMaxSnapshots": "number",
+      "dapr_scheduler.etcdMaxTxnOps": "number",
+      "dapr_scheduler.etcdMaxWals": "number",
+      "dapr_scheduler.etcdMetrics": "string",
+      "dapr_scheduler.etcdSnapshotCount": "number",
+      "dapr_scheduler.etcdSpaceQuota": "string",
+      "dapr_scheduler.extraEnvVars": "map",
+      "dapr_scheduler.fullnameOverride": "string",
+      "dapr_scheduler.image": "object",
+      "dapr_scheduler.image.name": "string",
+      "dapr_scheduler.livenessProbe": "object",
+      "dapr_scheduler.livenessProbe.failureThreshold": "number",
+      "dapr_scheduler.livenessProbe.initialDelaySeconds": "number",
+      "dapr_scheduler.livenessProbe.periodSeconds": "number",
+      "dapr_scheduler.logLevel": "string",
+      "dapr_scheduler.nameOverride": "string",
+      "dapr_scheduler.ports": "object",
+      "dapr_scheduler.ports.etcdGRPCClientPort": "number",
+      "dapr_scheduler.ports.etcdGRPCPeerPort": "number",
+      "dapr_scheduler.ports.protocol": "string",
+      "dapr_scheduler.readinessProbe": "object",
+      "dapr_scheduler.readinessProbe.failureThreshold": "number",
+      "dapr_scheduler.readinessProbe.initialDelaySeconds": "number",
+      "dapr_scheduler.readinessProbe.periodSeconds": "number",
+      "dapr_scheduler.resources": "map",
+      "dapr_scheduler.securityContext": "object",
+      "dapr_scheduler.securityContext.fsGroup": "number",
+      "dapr_scheduler.securityContext.runAsNonRoot": "boolean",
+      "dapr_scheduler.service": "object",
+      "dapr_scheduler.service.annotations": "map",
+      "dapr_scheduler.statefulsetAnnotations": "map",
+      "dapr_scheduler.workers": "number",
+      "dapr_sentry": "object",
+      "dapr_sentry.component": "string",
+      "dapr_sentry.debug": "object",
+      "dapr_sentry.debug.enabled": "boolean",
+      "dapr_sentry.debug.initialDelaySeconds": "number",
+      "dapr_sentry.debug.port": "number",
+      "dapr_sentry.deploymentAnnotations": "map",
+      "dapr_sentry.extraEnvVars": "map",
+      "dapr_sentry.fullnameOverride": "string",
+      "dapr_sentry.image": "object",
+      "dapr_sentry.image.name": "string",
+      "dapr_sentry.jwt": "object",
+      "dapr_sentry.jwt.enabled": "boolean",
+      "dapr_sentry.jwt.issuer": "string",
+      "dapr_sentry.jwt.jwksFilename": "string",
+      "dapr_sentry.jwt.keyFilename": "string",
+      "dapr_sentry.jwt.keyID": "string",
+      "dapr_sentry.jwt.signingAlgorithm": "string",
+      "dapr_sentry.livenessProbe": "object",
+      "dapr_sentry.livenessProbe.failureThreshold": "number",
+      "dapr_sentry.livenessProbe.initialDelaySeconds": "number",
+      "dapr_sentry.livenessProbe.periodSeconds": "number",
+      "dapr_sentry.logLevel": "string",
+      "dapr_sentry.mode": "string",
+      "dapr_sentry.nameOverride": "string",
+      "dapr_sentry.oidc": "object",
+      "dapr_sentry.oidc.allowedHosts": "list",
+      "dapr_sentry.oidc.enabled": "boolean",
+      "dapr_sentry.oidc.jwksURI": "string",
+      "dapr_sentry.oidc.pathPrefix": "string",
+      "dapr_sentry.oidc.server": "object",
+      "dapr_sentry.oidc.server.port": "number",
+      "dapr_sentry.oidc.tls": "object",
+      "dapr_sentry.oidc.tls.certFile": "string",
+      "dapr_sentry.oidc.tls.enabled": "boolean",
+      "dapr_sentry.oidc.tls.keyFile": "string",
+      "dapr_sentry.ports": "object",
+      "dapr_sentry.ports.port": "number",
+      "dapr_sentry.ports.protocol": "string",
+      "dapr_sentry.ports.targetPort": "number",
+      "dapr_sentry.readinessProbe": "object",
+      "dapr_sentry.readinessProbe.failureThreshold": "number",
+      "dapr_sentry.readinessProbe.initialDelaySeconds": "number",
+      "dapr_sentry.readinessProbe.periodSeconds": "number",
+      "dapr_sentry.replicaCount": "number",
+      "dapr_sentry.resources": "map",
+      "dapr_sentry.runAsNonRoot": "boolean",
+      "dapr_sentry.service": "object",
+      "dapr_sentry.service.annotations": "map",
+      "dapr_sentry.service.type": "string",
+      "dapr_sentry.tls": "object",
+      "dapr_sentry.tls.issuer": "object",
+      "dapr_sentry.tls.issuer.certPEM": "string",
+      "dapr_sentry.tls.issuer.keyPEM": "string",
+      "dapr_sentry.tls.root": "object",
+      "dapr_sentry.tls.root.certPEM": "string",
+      "dapr_sentry.tls.trustDomain": "string",
+      "dapr_sidecar_injector": "object",
+      "dapr_sidecar_injector.allowedServiceAccounts": "string",
+      "dapr_sidecar_injector.allowedServiceAccountsPrefixNames": "string",
+      "dapr_sidecar_injector.component": "string",
+      "dapr_sidecar_injector.debug": "object",
+      "dapr_sidecar_injector.debug.enabled": "boolean",
+      "dapr_sidecar_injector.debug.initialDelaySeconds": "number",
+      "dapr_sidecar_injector.debug.port": "number",
+      "dapr_sidecar_injector.deploymentAnnotations": "map",
+      "dapr_sidecar_injector.enableK8sDownwardAPIs": "boolean",
+      "dapr_sidecar_injector.enabled": "boolean",
+      "dapr_sidecar_injector.extraEnvVars": "map",
+      "dapr_sidecar_injector.fullnameOverride": "string",
+      "dapr_sidecar_injector.healthzPort": "number",
+      "dapr_sidecar_injector.hostNetwork": "boolean",
+      "dapr_sidecar_injector.ignoreEntrypointTolerations": "string",
+      "dapr_sidecar_injector.image": "object",
+      "dapr_sidecar_injector.image.name": "string",
+      "dapr_sidecar_injector.injectorImage": "object",
+      "dapr_sidecar_injector.injectorImage.name": "string",
+      "dapr_sidecar_injector.kubeClusterDomain": "string",
+      "dapr_sidecar_injector.livenessProbe": "object",
+      "dapr_sidecar_injector.livenessProbe.failureThreshold": "number",
+      "dapr_sidecar_injector.livenessProbe.initialDelaySeconds": "number",
+      "dapr_sidecar_injector.livenessProbe.periodSeconds": "number",
+      "dapr_sidecar_injector.logLevel": "string",
+      "dapr_sidecar_injector.nameOverride": "string",
+      "dapr_sidecar_injector.namespaceSelector": "map",
+      "dapr_sidecar_injector.objectSelector": "map",
+      "dapr_sidecar_injector.readinessProbe": "object",
+      "dapr_sidecar_injector.readinessProbe.failureThreshold": "number",
+      "dapr_sidecar_injector.readinessProbe.initialDelaySeconds": "number",
+      "dapr_sidecar_injector.readinessProbe.periodSeconds": "number",
+      "dapr_sidecar_injector.replicaCount": "number",
+      "dapr_sidecar_injector.resources": "map",
+      "dapr_sidecar_injector.runAsNonRoot": "boolean",
+      "dapr_sidecar_injector.service": "object",
+      "dapr_sidecar_injector.service.annotations": "map",
+      "dapr_sidecar_injector.service.type": "string",
+      "dapr_sidecar_injector.sidecarDropALLCapabilities": "boolean",
+      "dapr_sidecar_injector.sidecarImagePullPolicy": "string",
+      "dapr_sidecar_injector.sidecarReadOnlyRootFilesystem": "boolean",
+      "dapr_sidecar_injector.sidecarRunAsNonRoot": "boolean",
+      "dapr_sidecar_injector.webhookFailurePolicy": "string",
+      "global": "object",
+      "global.actors": "object",
+      "global.actors.enabled": "boolean",
+      "global.actors.serviceName": "string",
+      "global.argoRolloutServiceReconciler": "object",
+      "global.argoRolloutServiceReconciler.enabled": "boolean",
+      "global.daprControlPlaneOs": "string",
+      "global.dnsSuffix": "string",
+      "global.extraVolumeMounts": "map",
+      "global.extraVolumes": "map",
+      "global.ha": "object",
+      "global.ha.disruption": "object",
+      "global.ha.disruption.maximumUnavailable": "string",
+      "global.ha.disruption.minimumAvailable": "string",
+      "global.ha.enabled": "boolean",
+      "global.ha.replicaCount": "number",
+      "global.ha.topologyKey": "string",
+      "global.imagePullPolicy": "string",
+      "global.imagePullSecrets": "string",
+      "global.issuerFilenames": "map",
+      "global.k8sLabels": "object",
+      "global.k8sLabels.app.kubernetes.io/component": "string",
+      "global.k8sLabels.app.kubernetes.io/managed-by": "string",
+      "global.k8sLabels.app.kubernetes.io/name": "string",
+      "global.k8sLabels.app.kubernetes.io/part-of": "string",
+      "global.k8sLabels.app.kubernetes.io/version": "string",
+      "global.labels": "map",
+      "global.logAsJson": "boolean",
+      "global.mtls": "object",
+      "global.mtls.allowedClockSkew": "string",
+      "global.mtls.controlPlaneTrustDomain": "string",
+      "global.mtls.enabled": "boolean",
+      "global.mtls.mountSentryVolume": "boolean",
+      "global.mtls.workloadCertTTL": "string",
+      "global.nodeSelector": "map",
+      "global.operator": "object",
+      "global.operator.watchdogCanPatchPodLabels": "boolean",
+      "global.priorityClassName": "string",
+      "global.prometheus": "object",
+      "global.prometheus.enabled": "boolean",
+      "global.prometheus.port": "number",
+      "global.rbac": "object",
+      "global.rbac.namespaced": "boolean",
+      "global.registry": "string",
+      "global.reminders": "object",
+      "global.reminders.serviceName": "string",
       "global.scheduler": "object",
       "global.scheduler.enabled": "boolean",
       "global.seccompProfile": "string",

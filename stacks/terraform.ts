@@ -4,6 +4,7 @@ import { HaDecision } from '../constructs/terraform/dapr-control-plane';
 import { DaprPlatformStack } from '../constructs/terraform/dapr-platform-stack';
 import { RootCaSource } from '../constructs/terraform/sentry-trust-bundle';
 import { Duration } from 'cdk8s';
+import { DaprVersion } from '../constructs/model/dapr-version';
 import { EnvironmentSpec } from './environments';
 import { Platform } from './platform';
 
@@ -15,12 +16,13 @@ const CORPORATE_ROOT_TTL = Duration.days(3650);
  * each app's Vault role and policy come from its `secretAccess`, the control plane's mTLS from
  * the same MtlsPolicy object as the app Configurations.
  */
-export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Platform): DaprPlatformStack {
+export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Platform, runningDaprVersion?: DaprVersion): DaprPlatformStack {
   const r = env.controlPlaneResources;
   const devBrokerNs = env.redis.inCluster ? env.redis.host.split('.')[1] : undefined;
   return new DaprPlatformStack(app, env.name, {
     profile: env.profile,
     daprVersion: env.daprVersion,
+    runningDaprVersion,
     mtls: env.mtls,
     ha: env.ha ? HaDecision.ENABLED : HaDecision.DISABLED,
     kubeContext: env.clusterContext,

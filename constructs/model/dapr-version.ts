@@ -13,6 +13,8 @@ import {
 export class DaprVersion {
   /** Dapr 1.16.19, for clusters not yet upgraded. */
   public static readonly V1_16_19 = DaprVersion.of('1.16.19');
+  /** Dapr 1.17.13, the step between 1.16 and 1.18 (upgrades go one minor at a time). */
+  public static readonly V1_17_13 = DaprVersion.of('1.17.13');
   /** Dapr 1.18.3. */
   public static readonly V1_18_3 = DaprVersion.of('1.18.3');
   /** The newest version we hold reference data for (the one `imports/` was generated from). */

@@ -3,6 +3,7 @@ import { Duration } from 'cdk8s';
 import { ITerraformDependable, Op } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { daprVersionChangeErrors } from '../model/dapr-upgrade';
 import { DaprVersion } from '../model/dapr-version';
 import { MtlsPolicy } from '../model/mtls-policy';
 import { checkNamespace, checkObjectName } from '../model/names';
@@ -121,6 +122,13 @@ export interface DaprControlPlaneProps {
   readonly profile: EnvironmentProfile;
   /** The pinned Dapr version: chart version, CRD files and the set of valid values keys. */
   readonly daprVersion: DaprVersion;
+  /**
+   * The Dapr version the cluster runs today (e.g. from the environment's committed version lock).
+   * Synth refuses a `daprVersion` more than one minor above it, or a rollback below what it allows
+   * (1.18 cannot go below 1.17.7).
+   * @default - none: a new installation, any supported version
+   */
+  readonly runningVersion?: DaprVersion;
   /** The environment's mTLS policy (the same object the app Configurations read). */
   readonly mtls: MtlsPolicy;
   /** HA as decided when the environment was created (see {@link HaDecision}). */
@@ -396,6 +404,7 @@ export class DaprControlPlane extends Construct {
           );
         }
         errors.push(...props.mtls.validate(props.profile));
+        if (props.runningVersion) errors.push(...daprVersionChangeErrors(props.runningVersion, version).map((e) => `daprVersion: ${e}`));
 
         // HA
         if (strict && props.ha === HaDecision.DISABLED) {

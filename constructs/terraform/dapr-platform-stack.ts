@@ -30,6 +30,12 @@ export interface DaprPlatformStackProps {
   readonly profile: EnvironmentProfile;
   /** The pinned Dapr version. */
   readonly daprVersion: DaprVersion;
+  /**
+   * The Dapr version the environment runs today (its committed version lock); the pinned one must
+   * be a supported step from it (see `DaprControlPlaneProps.runningVersion`).
+   * @default - none: a new environment
+   */
+  readonly runningDaprVersion?: DaprVersion;
   /** The environment's mTLS policy (shared with the cdk8s plane). Its `controlPlaneNamespace` is the control plane's namespace. */
   readonly mtls: MtlsPolicy;
   /** HA as decided when the environment was created. */
@@ -396,6 +402,7 @@ export class DaprPlatformStack extends TerraformStack {
     this.controlPlane = new DaprControlPlane(this, 'dapr-control-plane', {
       profile,
       daprVersion: props.daprVersion,
+      runningVersion: props.runningDaprVersion,
       mtls: props.mtls,
       ha: props.ha,
       haChangeDecision: props.haChangeDecision,
