@@ -42,10 +42,8 @@ export interface VaultSpec {
   readonly kubernetesHost: string;
   /** The CA of that API server's certificate, which Vault verifies it with. */
   readonly kubernetesCa: KubernetesApiCa;
-  /** PKI mount of the Sentry CA's root (created, or an existing corporate root). */
+  /** PKI mount of the Sentry CA's root: a dedicated root per environment, created by the stack. */
   readonly pkiRootMount: string;
-  /** True if the root mount already exists and is not managed here. */
-  readonly existingRoot: boolean;
   /** PKI mount of Sentry's issuing intermediate. */
   readonly pkiIntermediateMount: string;
 }
@@ -113,7 +111,7 @@ const mtls = (trustDomain: string) =>
     controlPlaneNamespace: CONTROL_PLANE_NAMESPACE,
   });
 
-const vault = (env: string, existingRoot: boolean): VaultSpec => ({
+const vault = (env: string): VaultSpec => ({
   address: `https://vault.${env}.logistics.example.com:8200`,
   kvMount: 'secret',
   kvPrefix: 'dapr',
@@ -122,8 +120,9 @@ const vault = (env: string, existingRoot: boolean): VaultSpec => ({
   // Vault reaches the API server at its own endpoint, whose certificate the cluster CA signs: read
   // that CA from the cluster (kube-root-ca.crt) instead of copying it into the repository.
   kubernetesCa: KubernetesApiCa.fromClusterRootCaConfigMap(),
-  pkiRootMount: existingRoot ? 'pki-corporate-root' : `pki-dapr-${env}-root`,
-  existingRoot,
+  // Not the corporate root: Dapr trusts everything chaining to its anchor, so a shared root would
+  // let any PKI role under it that allows URI SANs mint SPIFFE IDs of this environment.
+  pkiRootMount: `pki-dapr-${env}-root`,
   pkiIntermediateMount: `pki-dapr-${env}-sentry`,
 });
 
@@ -138,7 +137,7 @@ export const DEV: EnvironmentSpec = {
   ha: false,
   mtls: mtls('logistics-dev.local'),
   selfSignedSentryCa: true,
-  vault: vault('dev', false),
+  vault: vault('dev'),
   redis: { host: 'redis-master.data.svc.cluster.local:6379', tls: false, inCluster: true },
   kafka: { brokers: ['events-kafka-bootstrap.data.svc.cluster.local:9092'], authType: KafkaAuthType.PASSWORD, tls: false, inCluster: true },
   tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 1 },
@@ -160,7 +159,7 @@ export const STAGING: EnvironmentSpec = {
   ha: true,
   mtls: mtls('logistics-staging.local'),
   selfSignedSentryCa: false,
-  vault: vault('staging', true),
+  vault: vault('staging'),
   redis: { host: 'orders-redis.staging.logistics.example.com:6380', tls: true, inCluster: false },
   kafka: {
     brokers: ['kafka-0.staging.logistics.example.com:9093', 'kafka-1.staging.logistics.example.com:9093', 'kafka-2.staging.logistics.example.com:9093'],
@@ -189,7 +188,7 @@ export const PROD: EnvironmentSpec = {
   ha: true,
   mtls: mtls('logistics-prod.local'),
   selfSignedSentryCa: false,
-  vault: vault('prod', true),
+  vault: vault('prod'),
   redis: { host: 'orders-redis.prod.logistics.example.com:6380', tls: true, inCluster: false },
   kafka: {
     brokers: ['kafka-0.prod.logistics.example.com:9093', 'kafka-1.prod.logistics.example.com:9093', 'kafka-2.prod.logistics.example.com:9093'],

@@ -3,13 +3,9 @@ import { DaprWorkload } from '../constructs/k8s/dapr-workload';
 import { HaDecision } from '../constructs/terraform/dapr-control-plane';
 import { DaprPlatformStack } from '../constructs/terraform/dapr-platform-stack';
 import { RootCaSource } from '../constructs/terraform/sentry-trust-bundle';
-import { Duration } from 'cdk8s';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { EnvironmentSpec } from './environments';
 import { Platform } from './platform';
-
-/** Existing corporate roots are valid for this long from now (their remaining lifetime). */
-const CORPORATE_ROOT_TTL = Duration.days(3650);
 
 /**
  * Declares an environment's Terraform half from the same spec and the finished workload graph:
@@ -35,10 +31,9 @@ export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Plat
     sentryResources: r,
     injectorResources: r,
     sentrySelfSigned: env.selfSignedSentryCa,
-    pkiRootSource: env.vault.existingRoot ? RootCaSource.EXISTING_MOUNT : RootCaSource.CREATE,
+    pkiRootSource: RootCaSource.CREATE,
     pkiRootMountPath: env.vault.pkiRootMount,
     pkiIssuerMountPath: env.vault.pkiIntermediateMount,
-    rootCaTtl: env.vault.existingRoot ? CORPORATE_ROOT_TTL : undefined,
     vaultAddress: env.vault.address,
     vaultKubernetesHost: env.vault.kubernetesHost,
     vaultKubernetesCa: env.vault.kubernetesCa,

@@ -166,8 +166,10 @@ export interface DaprControlPlaneProps {
    */
   readonly timeout?: Duration;
   /**
-   * Release revisions Helm keeps (what `helm rollback` can go back to), 1..20.
-   * @default 10
+   * Release revisions Helm keeps (what `helm rollback` can go back to), 1..2. Every revision is a
+   * Secret holding the whole values, Sentry's issuer key included: two (the current and the one
+   * before) keep a rollback possible without old keys lingering in the cluster.
+   * @default 2
    */
   readonly maxHistory?: number;
   /**
@@ -355,7 +357,7 @@ export class DaprControlPlane extends Construct {
     const placementStorageSize = props.placementStorageSize ?? '1Gi';
     const kubeConfigPath = props.kubeConfigPath ?? '~/.kube/config';
     const timeout = props.timeout ?? Duration.minutes(10);
-    const maxHistory = props.maxHistory ?? 10;
+    const maxHistory = props.maxHistory ?? 2;
     const logLevel = props.logLevel ?? DaprLogLevel.INFO;
     const prometheusPort = props.prometheusPort ?? 9090;
     const resources: [string, ControlPlaneResources | undefined][] = [
@@ -500,8 +502,10 @@ export class DaprControlPlane extends Construct {
           const e = checkObjectName('priorityClassName', props.priorityClassName);
           if (e) errors.push(e);
         }
-        if (!Number.isInteger(maxHistory) || maxHistory < 1 || maxHistory > 20) {
-          errors.push(`maxHistory ${maxHistory} is outside 1..20: use 10 (what 'helm rollback' can reach).`);
+        if (!Number.isInteger(maxHistory) || maxHistory < 1 || maxHistory > 2) {
+          errors.push(
+            `maxHistory ${maxHistory} is outside 1..2: every kept revision is a Secret with the issuer key in its values; use 2 (the current revision and one to roll back to).`,
+          );
         }
         if (timeout.toSeconds() < 60) {
           errors.push(`timeout ${timeout.toSeconds()}s is under a minute: the scheduler and placement StatefulSets roll one pod at a time; use Duration.minutes(10).`);

@@ -145,7 +145,8 @@ export interface DaprPlatformStackProps {
    */
   readonly sentrySelfSigned?: boolean;
   /**
-   * Where Sentry's root CA comes from.
+   * Where Sentry's root CA comes from. Strict profiles require `CREATE`: a dedicated root per
+   * environment, never a shared (corporate) one.
    * @default RootCaSource.CREATE
    */
   readonly pkiRootSource?: RootCaSource;
@@ -228,11 +229,6 @@ export interface DaprPlatformStackProps {
   readonly argoTargetRevision: string;
   /** Directory of this environment's manifests, e.g. `dist/prod`. */
   readonly argoPath: string;
-  /**
-   * Argo CD project.
-   * @default 'default'
-   */
-  readonly argoProject?: string;
   /**
    * Namespace of Argo CD.
    * @default 'argocd'
@@ -347,6 +343,11 @@ export class DaprPlatformStack extends TerraformStack {
         }
         if (props.stateBucket && !props.stateRegion) {
           errors.push(`stateBucket '${props.stateBucket}' has no stateRegion: set the bucket's region, e.g. 'eu-central-1'.`);
+        }
+        if (strict && !selfSigned && props.pkiRootSource === RootCaSource.EXISTING_MOUNT) {
+          errors.push(
+            `pkiRootSource is RootCaSource.EXISTING_MOUNT ('${props.pkiRootMountPath ?? `pki-dapr-${env}-root`}') in a ${profile} environment: Dapr trusts every certificate chaining to its trust anchor, so any other PKI role under a shared (e.g. corporate) root that allows URI SANs could mint another app's SPIFFE ID. Give Sentry a dedicated root per environment: drop pkiRootSource (RootCaSource.CREATE).`,
+          );
         }
         if (selfSigned && strict) {
           errors.push(`sentrySelfSigned is true in a ${profile} environment: strict profiles bring their own CA from Vault PKI; drop sentrySelfSigned.`);
@@ -463,7 +464,6 @@ export class DaprPlatformStack extends TerraformStack {
       destinationNamespace: props.appsNamespace,
       controlPlaneNamespace: controlPlaneNs,
       argoNamespace: props.argoNamespace,
-      project: props.argoProject,
       dependsOn: [this.namespaces.apps, this.controlPlane.release, this.vaultAgentInjector.release],
     });
 

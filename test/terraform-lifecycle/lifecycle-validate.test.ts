@@ -149,7 +149,7 @@ const CASES: [string, () => TerraformStack, Expected][] = [
   ['prod stack, HaDecision.ENABLED, root created', prod(), { haEnabled: true, issuerCsr: true }],
   ['prod stack, HaDecision.DISABLED_WAIVED_FOR_STRICT_PROFILE', prod({ ha: HaDecision.DISABLED_WAIVED_FOR_STRICT_PROFILE }), { haEnabled: false, issuerCsr: true }],
   ['prod stack, haChangeDecision set', prod({ haChangeDecision: 'CHG-1234' }), { haEnabled: true, issuerCsr: true }],
-  ['prod stack, RootCaSource.EXISTING_MOUNT', prod({ pkiRootSource: RootCaSource.EXISTING_MOUNT, rootCaTtl: Duration.days(1825) }), { haEnabled: true, issuerCsr: true }],
+  ['dev stack, RootCaSource.EXISTING_MOUNT', dev({ sentrySelfSigned: false, pkiRootSource: RootCaSource.EXISTING_MOUNT, rootCaTtl: Duration.days(1825) }), { haEnabled: false, issuerCsr: true }],
   ['prod stack, issuerRotation 2', prod({ issuerRotation: 2 }), { haEnabled: true, issuerCsr: true }],
   ['prod stack, logAsJson false', prod({ logAsJson: false }), { haEnabled: true, issuerCsr: true }],
   ...Object.values(DaprLogLevel).map(

@@ -67,7 +67,7 @@ describe('DaprControlPlane in a prod DaprPlatformStack', () => {
       wait: true,
       wait_for_jobs: true,
       timeout: 600,
-      max_history: 10,
+      max_history: 2,
       skip_crds: true,
     });
     expect(release.set).toBeUndefined();
@@ -326,10 +326,17 @@ describe('DaprControlPlane validation (one failing input per rule)', () => {
   test('release settings are bounded and the CRD command is shell-safe', () => {
     expect(errors({ maxHistory: 0, timeout: Duration.seconds(30), prometheusPort: 80, kubeContext: 'prod; rm -rf /' })).toEqual([
       'prometheusPort 80 is outside 1024..65535: use 9090.',
-      `maxHistory 0 is outside 1..20: use 10 (what 'helm rollback' can reach).`,
+      `maxHistory 0 is outside 1..2: every kept revision is a Secret with the issuer key in its values; use 2 (the current revision and one to roll back to).`,
       'timeout 30s is under a minute: the scheduler and placement StatefulSets roll one pod at a time; use Duration.minutes(10).',
       `kubeContext 'prod; rm -rf /' contains characters that are unsafe in a shell command: use only letters, digits and '_.@:/~+=-'.`,
     ]);
+  });
+
+  test('Helm keeps at most 2 revisions of the release (each holds the issuer key)', () => {
+    expect(errors({ maxHistory: 3 })).toEqual([
+      `maxHistory 3 is outside 1..2: every kept revision is a Secret with the issuer key in its values; use 2 (the current revision and one to roll back to).`,
+    ]);
+    expect(errors({ maxHistory: 1 })).toEqual([]);
   });
 
   test('an unknown values key fails with its path (tutorial keys do not exist)', () => {

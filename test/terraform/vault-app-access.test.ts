@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { AppSecretAccess } from '../../constructs/model/app-secret-access';
 import { EnvironmentProfile } from '../../constructs/model/profile';
 import { VaultAgentInjector, VaultAgentInjectorProps } from '../../constructs/terraform/vault-agent-injector';
+import { WebhookFailurePolicy } from '../../constructs/terraform/dapr-control-plane';
 import { KubernetesApiCa } from '../../constructs/terraform/kubernetes-api-ca';
 import { VaultAppAccess, VaultAppAccessProps } from '../../constructs/terraform/vault-app-access';
 import { ORDERS_ACCESS, PAYMENTS_ACCESS, errorsOf, findResource, helmValues, providerStack, resources, synthJson } from './helpers';
@@ -230,8 +231,30 @@ describe('VaultAgentInjector', () => {
       global: { externalVaultAddr: 'https://vault.example.com:8200' },
       server: { enabled: false },
       csi: { enabled: false },
-      injector: { enabled: true, replicas: 2, authPath: 'auth/kubernetes-prod' },
+      injector: {
+        enabled: true,
+        replicas: 2,
+        authPath: 'auth/kubernetes-prod',
+        // Fails closed in prod, never on its own or the system namespaces.
+        webhook: {
+          failurePolicy: 'Fail',
+          namespaceSelector: {
+            matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['vault-injector', 'kube-system', 'kube-public', 'kube-node-lease'] }],
+          },
+        },
+      },
     });
+  });
+
+  test('dev defaults to Ignore; strict profiles refuse it; Fail needs its own namespace excluded', () => {
+    expect(helmValues(synthJson(injector({ profile: EnvironmentProfile.DEV })), 'vault').injector.webhook.failurePolicy).toBe('Ignore');
+    expect(errorsOf(injector({ profile: EnvironmentProfile.STAGING, failurePolicy: WebhookFailurePolicy.IGNORE }))).toEqual([
+      `failurePolicy 'Ignore' in a staging environment would start Vault-using pods without their agent (no Vault token for daprd) while the injector is down: use WebhookFailurePolicy.FAIL.`,
+    ]);
+    expect(errorsOf(injector({ excludedNamespaces: ['kube-system'] }))).toEqual([
+      `excludedNamespaces [kube-system] does not contain the injector's namespace 'vault-injector': with failurePolicy Fail the injector could never be recreated after an outage. Add 'vault-injector'.`,
+    ]);
+    expect(errorsOf(injector({ profile: EnvironmentProfile.DEV, failurePolicy: WebhookFailurePolicy.FAIL }))).toEqual([]);
   });
 
   test('validation: https Vault in strict profiles, pinned chart, bounded replicas', () => {
