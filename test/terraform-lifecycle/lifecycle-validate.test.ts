@@ -18,7 +18,9 @@ import { EnvironmentProfile } from '../../constructs/model/profile';
 import { DaprControlPlane, DaprLogLevel, HaDecision, WebhookFailurePolicy } from '../../constructs/terraform/dapr-control-plane';
 import { DaprPlatformStackProps } from '../../constructs/terraform/dapr-platform-stack';
 import { KubernetesApiCa } from '../../constructs/terraform/kubernetes-api-ca';
-import { Namespaces } from '../../constructs/terraform/namespaces';
+import { Namespaces, PodSecurityLevel } from '../../constructs/terraform/namespaces';
+import { ArgoCdApplication } from '../../constructs/terraform/argocd-application';
+import { VaultAgentInjector } from '../../constructs/terraform/vault-agent-injector';
 import { CaKeyAlgorithm, RootCaSource, SentryTrustBundle } from '../../constructs/terraform/sentry-trust-bundle';
 import { TerraformData } from '../../constructs/terraform/terraform-data';
 import { VaultAppAccess } from '../../constructs/terraform/vault-app-access';
@@ -129,21 +131,37 @@ function bundleOnly(o: { algorithm: CaKeyAlgorithm; source: RootCaSource; preven
   };
 }
 
-function noExpressionConstructs(preventDestroy: boolean): () => TerraformStack {
+/** The constructs without lifecycle expressions of their own, under each of their settings. */
+function noExpressionConstructs(o: {
+  preventDestroy: boolean;
+  podSecurity: PodSecurityLevel;
+  ca?: KubernetesApiCa;
+  profile: EnvironmentProfile;
+  injectorFailurePolicy: WebhookFailurePolicy;
+}): () => TerraformStack {
   return () => {
     const stack = providerStack();
-    new Namespaces(stack, 'ns', { appsNamespace: 'shop', platformNamespaces: ['vault-injector'], preventDestroy });
+    new Namespaces(stack, 'ns', { appsNamespace: 'shop', platformNamespaces: ['vault-injector'], preventDestroy: o.preventDestroy, controlPlaneEnforce: o.podSecurity });
     new VaultAppAccess(stack, 'va', {
-      profile: EnvironmentProfile.PROD,
+      profile: o.profile,
       apps: [ORDERS_ACCESS],
       kubernetesHost: 'https://10.0.0.1:443',
-      preventDestroy,
-      kubernetesCa: KubernetesApiCa.fromClusterRootCaConfigMap(),
+      preventDestroy: o.preventDestroy,
+      kubernetesCa: o.ca,
       tokenReviewerNamespace: 'vault-injector',
     });
+    new VaultAgentInjector(stack, 'injector', {
+      profile: o.profile,
+      vaultAddress: 'https://vault.example.com:8200',
+      namespace: 'vault-injector',
+      failurePolicy: o.injectorFailurePolicy,
+    });
+    new ArgoCdApplication(stack, 'argo', { name: 'platform', repoUrl: 'https://github.com/acme/platform.git', targetRevision: 'main', path: 'dist/x', destinationNamespace: 'shop' });
     return stack;
   };
 }
+
+const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIUEXAMPLE=\n-----END CERTIFICATE-----\n';
 
 const CASES: [string, () => TerraformStack, Expected][] = [
   ['prod stack, HaDecision.ENABLED, root created', prod(), { haEnabled: true, issuerCsr: true }],
@@ -171,8 +189,24 @@ const CASES: [string, () => TerraformStack, Expected][] = [
       { issuerCsr: true },
     ]),
   ),
-  ['Namespaces and VaultAppAccess, preventDestroy true', noExpressionConstructs(true), { issuerCsr: false }],
-  ['Namespaces and VaultAppAccess, preventDestroy false', noExpressionConstructs(false), { issuerCsr: false }],
+  // PodSecurityLevel.PRIVILEGED is refused by Namespaces' validation (test/terraform/namespaces.test.ts).
+  ...[PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED].flatMap((podSecurity) =>
+    [true, false].map((preventDestroy): [string, () => TerraformStack, Expected] => [
+      `Namespaces (${podSecurity}, preventDestroy ${preventDestroy}), VaultAppAccess, VaultAgentInjector (Fail), ArgoCdApplication in prod`,
+      noExpressionConstructs({ preventDestroy, podSecurity, ca: KubernetesApiCa.fromClusterRootCaConfigMap(), profile: EnvironmentProfile.PROD, injectorFailurePolicy: WebhookFailurePolicy.FAIL }),
+      { issuerCsr: false },
+    ]),
+  ),
+  ...([
+    ['KubernetesApiCa.fromPem', KubernetesApiCa.fromPem(CA_PEM)],
+    ['no CA', undefined],
+  ] as const).flatMap(([caName, ca]) =>
+    Object.values(WebhookFailurePolicy).map((policy): [string, () => TerraformStack, Expected] => [
+      `VaultAppAccess (${caName}) and VaultAgentInjector (${policy}) in dev`,
+      noExpressionConstructs({ preventDestroy: false, podSecurity: PodSecurityLevel.BASELINE, ca, profile: EnvironmentProfile.DEV, injectorFailurePolicy: policy }),
+      { issuerCsr: false },
+    ]),
+  ),
 ];
 
 describe.each(CASES)('%s', (_name, build, expected) => {
