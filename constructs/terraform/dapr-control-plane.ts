@@ -475,7 +475,7 @@ export class DaprControlPlane extends Construct {
             `schedulerInMemoryStorage is true in a ${props.profile} environment: every job, reminder and workflow timer would be lost on a scheduler restart. Set it to false and size schedulerStorageSize.`,
           );
         }
-        if (inMemory && !version.isAtLeast(DaprVersion.V1_18_3)) {
+        if (inMemory && !version.isAtLeast(DaprVersion.V1_17_13)) {
           errors.push(
             `schedulerInMemoryStorage is true but the Dapr ${version} chart fails to render it (it allows in-memory storage only with 1 replica, and the scheduler always runs 3): set it to false.`,
           );

@@ -232,6 +232,18 @@ describe('DaprControlPlane validation (one failing input per rule)', () => {
     ).toEqual([
       'schedulerInMemoryStorage is true but the Dapr 1.16.19 chart fails to render it (it allows in-memory storage only with 1 replica, and the scheduler always runs 3): set it to false.',
     ]);
+    // The 1.17.13 scheduler template no longer has that guard (../shared/charts/dapr/1.17.13).
+    expect(errors({ profile: EnvironmentProfile.DEV, ha: HaDecision.DISABLED, schedulerInMemoryStorage: true, daprVersion: DaprVersion.V1_17_13 })).toEqual([]);
+  });
+
+  test.each([DaprVersion.V1_16_19, DaprVersion.V1_17_13, DaprVersion.V1_18_3])('Dapr %s: every values key written exists in its chart; the CRD step applies its CRD files', (version) => {
+    const { stack } = controlPlane({ daprVersion: version, schedulerStorageSize: '16Gi' });
+    expect(errorsOf(stack)).toEqual([]);
+    const json = synthJson(stack);
+    expect(findResource(json, 'helm_release').version).toBe(version.version);
+    const crd = Object.values<any>(json.resource.terraform_data).find((r) => r.triggers_replace?.dapr_version !== undefined);
+    expect(crd.triggers_replace.dapr_version).toBe(version.version);
+    expect(crd.provisioner[0]['local-exec'].command.match(/-f \S+/g)).toEqual(version.crdFiles.map((f) => `-f https://raw.githubusercontent.com/dapr/dapr/v${version.version}/charts/dapr/crds/${f}`));
   });
 
   test("namespace 'default' is refused", () => {
