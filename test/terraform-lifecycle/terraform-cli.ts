@@ -59,6 +59,15 @@ function offlineEnv(dir: string): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * Runs `terraform <args>` in `dir` (a working directory that keeps its local state between calls),
+ * offline, without colour, after writing `config` as its `main.tf.json` when given.
+ */
+export function terraformIn(bin: string, dir: string, args: string[], config?: any): TerraformRun {
+  if (config !== undefined) fs.writeFileSync(path.join(dir, 'main.tf.json'), `${JSON.stringify(config, null, 2)}\n`);
+  return run(bin, [...args, '-no-color'], dir, offlineEnv(dir));
+}
+
 /** What Terraform said about one configuration. */
 export interface ValidationResult {
   readonly init: TerraformRun;
