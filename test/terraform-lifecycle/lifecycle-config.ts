@@ -62,6 +62,7 @@ export function lifecycleConfig(stack: any): LifecycleConfig {
   const hosts: string[] = [];
   const errors: string[] = [];
   const referenced = new Set<string>();
+  const hostTypes = new Map<string, string>();
 
   for (const type of Object.keys(resources).sort()) {
     for (const name of Object.keys(resources[type]).sort()) {
@@ -101,12 +102,18 @@ export function lifecycleConfig(stack: any): LifecycleConfig {
       const host: Record<string, any> = type === 'terraform_data' ? literalCopy(address, r, errors) : {};
       for (const k of ['count', 'for_each'] as const) if (r[k] !== undefined) host[k] = r[k];
       host.lifecycle = { ...(host.lifecycle ?? {}), ...carried };
-      if (type !== 'terraform_data' && standIns[name]) errors.push(`${address}: a stand-in named '${name}' exists already`);
+      if (standIns[name]) errors.push(`${address}: a stand-in named '${name}' exists already`);
       standIns[name] = host;
+      hostTypes.set(name, type);
     }
   }
   for (const name of [...referenced].sort()) {
-    if (standIns[name]) continue; // a host itself
+    const hostType = hostTypes.get(name);
+    if (hostType === 'terraform_data') continue; // a host itself, copied with its lifecycle
+    if (hostType !== undefined) {
+      errors.push(`terraform_data.${name}: its name is also that of the stand-in for ${hostType}.${name}; rename one of them`);
+      continue;
+    }
     standIns[name] = literalCopy(`terraform_data.${name}`, resources.terraform_data[name], errors);
   }
   const config = Object.keys(standIns).length ? { resource: { terraform_data: standIns } } : {};

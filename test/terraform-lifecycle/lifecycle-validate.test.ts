@@ -292,4 +292,14 @@ describe('the checks fail on the cdktf defects (the rendering before the fix)', 
       'vault_mount.m: refers to vault_mount.other, which this built-in-only configuration cannot stand in',
     ]);
   });
+
+  test('a stand-in whose name is taken by a terraform_data the expressions read is reported', () => {
+    const json = {
+      resource: {
+        helm_release: { x: { lifecycle: { precondition: [{ condition: '${terraform_data.x.output["a"] == 1}', error_message: 'x' }] } } },
+        terraform_data: { x: { input: { a: 1 } } },
+      },
+    };
+    expect(lifecycleConfig(json).errors).toEqual(['terraform_data.x: its name is also that of the stand-in for helm_release.x; rename one of them']);
+  });
 });
