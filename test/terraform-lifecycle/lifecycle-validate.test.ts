@@ -15,7 +15,7 @@ import { Duration } from 'cdk8s';
 import { Op, TerraformStack, Testing } from 'cdktf';
 import { MtlsPolicy } from '../../constructs/model/mtls-policy';
 import { EnvironmentProfile } from '../../constructs/model/profile';
-import { DaprControlPlane, DaprLogLevel, HaDecision, WebhookFailurePolicy } from '../../constructs/terraform/dapr-control-plane';
+import { DaprControlPlane, DaprLogLevel, DisruptionBudget, HaDecision, WebhookFailurePolicy } from '../../constructs/terraform/dapr-control-plane';
 import { DaprPlatformStackProps } from '../../constructs/terraform/dapr-platform-stack';
 import { KubernetesApiCa } from '../../constructs/terraform/kubernetes-api-ca';
 import { Namespaces, PodSecurityLevel } from '../../constructs/terraform/namespaces';
@@ -170,6 +170,9 @@ const CASES: [string, () => TerraformStack, Expected][] = [
   ['dev stack, RootCaSource.EXISTING_MOUNT', dev({ sentrySelfSigned: false, pkiRootSource: RootCaSource.EXISTING_MOUNT, rootCaTtl: Duration.days(1825) }), { haEnabled: false, issuerCsr: true }],
   ['prod stack, issuerRotation 2', prod({ issuerRotation: 2 }), { haEnabled: true, issuerCsr: true }],
   ['prod stack, logAsJson false', prod({ logAsJson: false }), { haEnabled: true, issuerCsr: true }],
+  ...[DisruptionBudget.minimumAvailable(2), DisruptionBudget.minimumAvailablePercent(50), DisruptionBudget.maximumUnavailable(1), DisruptionBudget.maximumUnavailablePercent(25)].map(
+    (budget): [string, () => TerraformStack, Expected] => [`prod stack, disruptionBudget ${budget}`, prod({ disruptionBudget: budget }), { haEnabled: true, issuerCsr: true }],
+  ),
   ...Object.values(DaprLogLevel).map(
     (l): [string, () => TerraformStack, Expected] => [`prod stack, logLevel ${l}`, prod({ logLevel: l }), { haEnabled: true, issuerCsr: true }],
   ),
