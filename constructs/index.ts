@@ -88,6 +88,7 @@ export {
 } from './terraform/dapr-control-plane';
 export { DaprPlatformStack, DaprPlatformStackProps } from './terraform/dapr-platform-stack';
 export { DevBrokers, DevBrokersProps } from './terraform/dev-brokers';
+export { ClusterRootCaConfigMapOptions, KubernetesApiCa } from './terraform/kubernetes-api-ca';
 export { Namespaces, NamespacesProps, PodSecurityLevel } from './terraform/namespaces';
 export {
   CaKeyAlgorithm,

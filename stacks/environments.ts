@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { KafkaAuthType } from '../constructs/k8s/kafka-pub-sub';
 import { ControlPlaneResources } from '../constructs/terraform/dapr-control-plane';
+import { KubernetesApiCa } from '../constructs/terraform/kubernetes-api-ca';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { MtlsPolicy } from '../constructs/model/mtls-policy';
 import { EnvironmentProfile } from '../constructs/model/profile';
@@ -39,10 +40,10 @@ export interface VaultSpec {
   readonly kubernetesAuthMount: string;
   /** The cluster's API server URL as Vault reaches it (Kubernetes auth verifies tokens there). */
   readonly kubernetesHost: string;
-  /** PKI mount of the Sentry CA's root (created, or an existing corporate root). */
+  /** The CA of that API server's certificate, which Vault verifies it with. */
+  readonly kubernetesCa: KubernetesApiCa;
+  /** PKI mount of the Sentry CA's root: a dedicated root per environment, created by the stack. */
   readonly pkiRootMount: string;
-  /** True if the root mount already exists and is not managed here. */
-  readonly existingRoot: boolean;
   /** PKI mount of Sentry's issuing intermediate. */
   readonly pkiIntermediateMount: string;
 }
@@ -110,14 +111,18 @@ const mtls = (trustDomain: string) =>
     controlPlaneNamespace: CONTROL_PLANE_NAMESPACE,
   });
 
-const vault = (env: string, existingRoot: boolean): VaultSpec => ({
+const vault = (env: string): VaultSpec => ({
   address: `https://vault.${env}.logistics.example.com:8200`,
   kvMount: 'secret',
   kvPrefix: 'dapr',
   kubernetesAuthMount: `kubernetes-${env}`,
   kubernetesHost: `https://api.${env}.k8s.logistics.example.com:6443`,
-  pkiRootMount: existingRoot ? 'pki-corporate-root' : `pki-dapr-${env}-root`,
-  existingRoot,
+  // Vault reaches the API server at its own endpoint, whose certificate the cluster CA signs: read
+  // that CA from the cluster (kube-root-ca.crt) instead of copying it into the repository.
+  kubernetesCa: KubernetesApiCa.fromClusterRootCaConfigMap(),
+  // Not the corporate root: Dapr trusts everything chaining to its anchor, so a shared root would
+  // let any PKI role under it that allows URI SANs mint SPIFFE IDs of this environment.
+  pkiRootMount: `pki-dapr-${env}-root`,
   pkiIntermediateMount: `pki-dapr-${env}-sentry`,
 });
 
@@ -132,7 +137,7 @@ export const DEV: EnvironmentSpec = {
   ha: false,
   mtls: mtls('logistics-dev.local'),
   selfSignedSentryCa: true,
-  vault: vault('dev', false),
+  vault: vault('dev'),
   redis: { host: 'redis-master.data.svc.cluster.local:6379', tls: false, inCluster: true },
   kafka: { brokers: ['events-kafka-bootstrap.data.svc.cluster.local:9092'], authType: KafkaAuthType.PASSWORD, tls: false, inCluster: true },
   tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 1 },
@@ -154,7 +159,7 @@ export const STAGING: EnvironmentSpec = {
   ha: true,
   mtls: mtls('logistics-staging.local'),
   selfSignedSentryCa: false,
-  vault: vault('staging', true),
+  vault: vault('staging'),
   redis: { host: 'orders-redis.staging.logistics.example.com:6380', tls: true, inCluster: false },
   kafka: {
     brokers: ['kafka-0.staging.logistics.example.com:9093', 'kafka-1.staging.logistics.example.com:9093', 'kafka-2.staging.logistics.example.com:9093'],
@@ -183,7 +188,7 @@ export const PROD: EnvironmentSpec = {
   ha: true,
   mtls: mtls('logistics-prod.local'),
   selfSignedSentryCa: false,
-  vault: vault('prod', true),
+  vault: vault('prod'),
   redis: { host: 'orders-redis.prod.logistics.example.com:6380', tls: true, inCluster: false },
   kafka: {
     brokers: ['kafka-0.prod.logistics.example.com:9093', 'kafka-1.prod.logistics.example.com:9093', 'kafka-2.prod.logistics.example.com:9093'],

@@ -3,11 +3,16 @@
  * Argo CD) and Terraform JSON (cdktf.out/stacks/<env>/, applied by `cdktf deploy` from CI), from
  * one model. Stops with every error listed when the model is invalid.
  *
- *   node build/stacks/main.js [--env <name>] [--dist <dir>] [--cdktf-out <dir>]
+ *   node build/stacks/main.js [--env <name>] [--dist <dir>] [--cdktf-out <dir>] [--version-lock <file>]
+ *
+ * It reads the Dapr version each environment runs from the version lock (stacks/dapr-versions.lock.json),
+ * refuses unsupported steps to the pinned version, and writes the pinned versions back.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { App as K8sApp, Testing } from 'cdk8s';
 import { App as TfApp } from 'cdktf';
+import { DaprVersion } from '../constructs/model/dapr-version';
 import { validationErrors } from '../constructs/model/validation';
 import { checkDocuments, documentsFromObjects, Finding, Severity } from '../constructs/policy/engine';
 import { ENVIRONMENTS, EnvironmentSpec } from './environments';
@@ -16,6 +21,7 @@ import { buildPlatform, Platform } from './platform';
 import { countBy, EnvironmentSummary, formatSummary, resourceTotals } from './summary';
 import { addTerraformStack } from './terraform';
 import { topologyMarkdown, topologyOf } from './topology';
+import { DEFAULT_VERSION_LOCK, VersionLock, readVersionLock, runningVersion, versionLockText } from './version-lock';
 
 /** What one environment produced, in memory. */
 export interface EnvironmentOutput {
@@ -38,6 +44,13 @@ export interface SynthOptions {
   readonly cdktfOutDir: string;
   /** Write files (false: build and validate in memory only). */
   readonly write: boolean;
+  /**
+   * The Dapr version lock (what each environment runs today), read to check the version steps.
+   * Default: stacks/dapr-versions.lock.json under the working directory.
+   */
+  readonly versionLock?: string;
+  /** After a successful synth, write the pinned versions into the lock (only with `write`). Default false. */
+  readonly updateVersionLock?: boolean;
 }
 
 /** Thrown when the model is invalid: carries every error of every environment. */
@@ -53,11 +66,21 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
   if (unknown.length) throw new SynthError([`unknown environment(s) ${unknown.join(', ')}: use one of ${ENVIRONMENTS.map((e) => e.name).join(', ')}`]);
   const envs = ENVIRONMENTS.filter((e) => !options.only?.length || options.only.includes(e.name));
 
+  const lockFile = options.versionLock ?? DEFAULT_VERSION_LOCK;
+  let lock: VersionLock;
+  let running: Map<string, DaprVersion | undefined>;
+  try {
+    lock = readVersionLock(lockFile);
+    running = new Map(envs.map((e) => [e.name, runningVersion(lock, e.name, lockFile)]));
+  } catch (e) {
+    throw new SynthError([(e as Error).message]);
+  }
+
   const tfApp = new TfApp({ outdir: options.cdktfOutDir, skipValidation: true });
   const built = envs.map((env) => {
     const k8sApp: K8sApp = Testing.app();
     const platform = buildPlatform(k8sApp, env);
-    const stack = addTerraformStack(tfApp, env, platform);
+    const stack = addTerraformStack(tfApp, env, platform, running.get(env.name));
     return { env, k8sApp, platform, stack };
   });
 
@@ -81,6 +104,9 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
   if (policyErrors.length) throw new SynthError(policyErrors);
 
   if (options.write) tfApp.synth();
+  if (options.write && options.updateVersionLock) {
+    fs.writeFileSync(lockFile, versionLockText(lock, Object.fromEntries(envs.map((e) => [e.name, e.daprVersion.version]))));
+  }
   return rendered.map(({ env, platform, manifests, terraform }) => {
     const topology = topologyOf(platform.chart, env.name, env.appsNamespace);
     const files = [
@@ -120,6 +146,7 @@ function parseArgs(argv: string[]): SynthOptions {
   const only: string[] = [];
   let distDir = 'dist';
   let cdktfOutDir = 'cdktf.out';
+  let versionLock = DEFAULT_VERSION_LOCK;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -130,9 +157,10 @@ function parseArgs(argv: string[]): SynthOptions {
     if (a === '--env') only.push(...value().split(','));
     else if (a === '--dist') distDir = value();
     else if (a === '--cdktf-out') cdktfOutDir = value();
-    else throw new SynthError([`unknown argument '${a}': use --env <name>, --dist <dir>, --cdktf-out <dir>`]);
+    else if (a === '--version-lock') versionLock = value();
+    else throw new SynthError([`unknown argument '${a}': use --env <name>, --dist <dir>, --cdktf-out <dir>, --version-lock <file>`]);
   }
-  return { only, distDir, cdktfOutDir, write: true };
+  return { only, distDir, cdktfOutDir, write: true, versionLock, updateVersionLock: true };
 }
 
 export function main(argv: string[]): number {

@@ -3,24 +3,22 @@ import { DaprWorkload } from '../constructs/k8s/dapr-workload';
 import { HaDecision } from '../constructs/terraform/dapr-control-plane';
 import { DaprPlatformStack } from '../constructs/terraform/dapr-platform-stack';
 import { RootCaSource } from '../constructs/terraform/sentry-trust-bundle';
-import { Duration } from 'cdk8s';
+import { DaprVersion } from '../constructs/model/dapr-version';
 import { EnvironmentSpec } from './environments';
 import { Platform } from './platform';
-
-/** Existing corporate roots are valid for this long from now (their remaining lifetime). */
-const CORPORATE_ROOT_TTL = Duration.days(3650);
 
 /**
  * Declares an environment's Terraform half from the same spec and the finished workload graph:
  * each app's Vault role and policy come from its `secretAccess`, the control plane's mTLS from
  * the same MtlsPolicy object as the app Configurations.
  */
-export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Platform): DaprPlatformStack {
+export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Platform, runningDaprVersion?: DaprVersion): DaprPlatformStack {
   const r = env.controlPlaneResources;
   const devBrokerNs = env.redis.inCluster ? env.redis.host.split('.')[1] : undefined;
   return new DaprPlatformStack(app, env.name, {
     profile: env.profile,
     daprVersion: env.daprVersion,
+    runningDaprVersion,
     mtls: env.mtls,
     ha: env.ha ? HaDecision.ENABLED : HaDecision.DISABLED,
     kubeContext: env.clusterContext,
@@ -33,12 +31,12 @@ export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Plat
     sentryResources: r,
     injectorResources: r,
     sentrySelfSigned: env.selfSignedSentryCa,
-    pkiRootSource: env.vault.existingRoot ? RootCaSource.EXISTING_MOUNT : RootCaSource.CREATE,
+    pkiRootSource: RootCaSource.CREATE,
     pkiRootMountPath: env.vault.pkiRootMount,
     pkiIssuerMountPath: env.vault.pkiIntermediateMount,
-    rootCaTtl: env.vault.existingRoot ? CORPORATE_ROOT_TTL : undefined,
     vaultAddress: env.vault.address,
     vaultKubernetesHost: env.vault.kubernetesHost,
+    vaultKubernetesCa: env.vault.kubernetesCa,
     vaultAuthMountPath: env.vault.kubernetesAuthMount,
     kvMountPath: env.vault.kvMount,
     appsNamespace: env.appsNamespace,

@@ -37,7 +37,11 @@ describe('prod: the production setup of the seed', () => {
 
   test('a Sentry CA from Vault PKI: the three PEMs are references to PKI resources, never literals', () => {
     const sensitive = Object.fromEntries(daprRelease(prod).set_sensitive.map((s: any) => [s.name, s.value]));
-    expect(sensitive['dapr_sentry.tls.root.certPEM']).toMatch(/^\$\{data\.vault_pki_secret_backend_issuer\..+\.certificate\}$/);
+    // A dedicated root per environment (created here), not the corporate root.
+    expect(sensitive['dapr_sentry.tls.root.certPEM']).toMatch(/^\$\{vault_pki_secret_backend_root_cert\.sentry-trust-bundle_root-cert_[0-9A-F]+\.certificate\}$/);
+    expect(resources(prod, 'vault_mount').map((m) => m.path).sort()).toEqual(['pki-dapr-prod-root', 'pki-dapr-prod-sentry', 'secret']);
+    expect(resources(prod, 'vault_pki_secret_backend_role')).toEqual([]);
+    expect(prod.terraform.data?.vault_pki_secret_backend_issuer).toBeUndefined();
     expect(sensitive['dapr_sentry.tls.issuer.certPEM']).toMatch(/^\$\{vault_pki_secret_backend_intermediate_set_signed\..+\.certificate\}$/);
     expect(sensitive['dapr_sentry.tls.issuer.keyPEM']).toMatch(/^\$\{vault_pki_secret_backend_intermediate_cert_request\..+\.private_key\}$/);
     expect(resources(prod, 'vault_pki_secret_backend_intermediate_cert_request')[0].type).toBe('exported');

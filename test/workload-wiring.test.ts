@@ -57,7 +57,7 @@ describe('defects 1 and 2: the Vault Agent logs in with a projected token and wr
 
   test('defect 1: the pod declares the projected token volume the annotation names, and no container of ours mounts it', () => {
     expect(template.spec.volumes).toEqual([
-      { name: 'vault-token-source', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } },
+      { name: 'vault-token-source', projected: { sources: [{ serviceAccountToken: { audience: 'vault', path: 'token', expirationSeconds: 3600 } }] } },
     ]);
     expect(annotations['vault.hashicorp.com/agent-service-account-token-volume-name']).toBe(template.spec.volumes[0].name);
     for (const c of template.spec.containers) expect(c.volumeMounts).toBeUndefined();

@@ -14,6 +14,7 @@
  *   daprd (`dapr-sidecar-injector`) is in the pod when vault-k8s (`vault-agent-injector-cfg`) runs.
  */
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { VAULT_TOKEN_AUDIENCE } from '../model/vault-token-audience';
 
 /** The folder vault-k8s mounts its `vault-secrets` volume at (its default `secret-volume-path`, set explicitly). */
 export const VAULT_AGENT_SECRETS_DIR = '/vault/secrets';
@@ -63,13 +64,14 @@ export function vaultAgentAnnotations(role: string, authPath: string, tokenPath:
 }
 
 /**
- * The projected service-account token the Vault Agent logs in with. No audience: Vault's Kubernetes
- * auth (our Terraform config has no token reviewer JWT) sends this token as the bearer of its
- * TokenReview call, so it must carry the API server's own audience, and the roles set none.
+ * The projected service-account token the Vault Agent logs in with, for the audience every Vault
+ * Kubernetes auth role requires (`VAULT_TOKEN_AUDIENCE`, read by the Terraform plane too). Vault
+ * reviews it with its own token-reviewer identity, so the token needs no API-server audience, and a
+ * token meant for anything else cannot log in to Vault.
  */
 export function vaultTokenSourceVolume(): k8s.Volume {
   return {
     name: VAULT_TOKEN_SOURCE_VOLUME,
-    projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: VAULT_TOKEN_SOURCE_EXPIRATION_SECONDS } }] },
+    projected: { sources: [{ serviceAccountToken: { audience: VAULT_TOKEN_AUDIENCE, path: 'token', expirationSeconds: VAULT_TOKEN_SOURCE_EXPIRATION_SECONDS } }] },
   };
 }

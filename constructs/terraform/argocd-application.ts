@@ -26,11 +26,6 @@ export interface ArgoCdApplicationProps {
    */
   readonly argoNamespace?: string;
   /**
-   * Argo CD project.
-   * @default 'default'
-   */
-  readonly project?: string;
-  /**
    * API server of the destination cluster, as Argo CD knows it.
    * @default 'https://kubernetes.default.svc'
    */
@@ -43,8 +38,9 @@ export interface ArgoCdApplicationProps {
 }
 
 /**
- * The Argo CD `Application` of one environment (a `kubernetes_manifest`): syncs the committed cdk8s
- * output automatically (prune + self-heal) with options that never delete data:
+ * The Argo CD `Application` of one environment (a `kubernetes_manifest`) in its own `AppProject`
+ * (our repository, the apps namespace, no cluster-scoped kinds): syncs the committed cdk8s output
+ * automatically (prune + self-heal) with options that never delete data:
  * - no `resources-finalizer.argocd.argoproj.io`: deleting the Application leaves its resources;
  * - `allowEmpty: false`: an empty render (broken commit) never prunes everything;
  * - `PruneLast`, foreground propagation, server-side apply, no `Replace=true`;
@@ -70,8 +66,12 @@ export class ArgoCdApplication extends Construct {
     'CreateNamespace=false',
   ];
 
-  /** The manifest resource. */
+  /** The manifest resource of the Application. */
   public readonly manifest: Manifest;
+  /** The manifest resource of the Application's own AppProject. */
+  public readonly projectManifest: Manifest;
+  /** The AppProject object as applied. */
+  public readonly appProject: { [key: string]: any };
   /** The Application object as applied. */
   public readonly application: { [key: string]: any };
 
@@ -79,7 +79,7 @@ export class ArgoCdApplication extends Construct {
     super(scope, id);
     const controlPlane = props.controlPlaneNamespace ?? 'dapr-system';
     const argoNamespace = props.argoNamespace ?? 'argocd';
-    const project = props.project ?? 'default';
+    const project = props.name;
     const server = props.destinationServer ?? 'https://kubernetes.default.svc';
 
     this.node.addValidation({
@@ -90,7 +90,6 @@ export class ArgoCdApplication extends Construct {
           checkNamespace(props.destinationNamespace),
           checkNamespace(controlPlane),
           checkNamespace(argoNamespace),
-          checkObjectName('project', project),
         ]) {
           if (e) errors.push(e);
         }
@@ -113,6 +112,30 @@ export class ArgoCdApplication extends Construct {
         }
         return errors;
       },
+    });
+
+    // Its own AppProject (named like the Application), not `default`: only our repository, only the
+    // apps namespace of this cluster, no cluster-scoped kind. A commit that adds a ClusterRole or an
+    // object in another namespace fails to sync instead of being applied with Argo CD's rights.
+    this.appProject = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: {
+        name: project,
+        namespace: argoNamespace,
+        labels: { 'app.kubernetes.io/managed-by': 'dapr-platform' },
+      },
+      spec: {
+        description: `dapr-platform: ${props.path} of ${props.repoUrl} into namespace ${props.destinationNamespace}; managed by dapr-platform`,
+        sourceRepos: [props.repoUrl],
+        destinations: [{ server, namespace: props.destinationNamespace }],
+        clusterResourceWhitelist: [],
+      },
+    };
+    this.projectManifest = new Manifest(this, 'project', {
+      manifest: this.appProject,
+      fieldManager: { name: 'dapr-platform', forceConflicts: false },
+      dependsOn: props.dependsOn,
     });
 
     this.application = {
@@ -154,7 +177,7 @@ export class ArgoCdApplication extends Construct {
     this.manifest = new Manifest(this, 'application', {
       manifest: this.application,
       fieldManager: { name: 'dapr-platform', forceConflicts: false },
-      dependsOn: props.dependsOn,
+      dependsOn: [...(props.dependsOn ?? []), this.projectManifest],
     });
   }
 }

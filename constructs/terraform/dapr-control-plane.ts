@@ -3,12 +3,14 @@ import { Duration } from 'cdk8s';
 import { ITerraformDependable, Op } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { daprVersionChangeErrors } from '../model/dapr-upgrade';
 import { DaprVersion } from '../model/dapr-version';
 import { MtlsPolicy } from '../model/mtls-policy';
 import { checkNamespace, checkObjectName } from '../model/names';
 import { EnvironmentProfile, isStrict } from '../model/profile';
 import { checkQuantity, checkShellSafe, checkStorageSize, parseQuantity } from './checks';
 import { DaprChartValues } from './dapr-chart-values';
+import { terraformBool } from './lifecycle-expressions';
 import type { ISentryCa } from './sentry-trust-bundle';
 import { TerraformData } from './terraform-data';
 
@@ -120,6 +122,13 @@ export interface DaprControlPlaneProps {
   readonly profile: EnvironmentProfile;
   /** The pinned Dapr version: chart version, CRD files and the set of valid values keys. */
   readonly daprVersion: DaprVersion;
+  /**
+   * The Dapr version the cluster runs today (e.g. from the environment's committed version lock).
+   * Synth refuses a `daprVersion` more than one minor above it, or a rollback below what it allows
+   * (1.18 cannot go below 1.17.7).
+   * @default - none: a new installation, any supported version
+   */
+  readonly runningVersion?: DaprVersion;
   /** The environment's mTLS policy (the same object the app Configurations read). */
   readonly mtls: MtlsPolicy;
   /** HA as decided when the environment was created (see {@link HaDecision}). */
@@ -157,8 +166,10 @@ export interface DaprControlPlaneProps {
    */
   readonly timeout?: Duration;
   /**
-   * Release revisions Helm keeps (what `helm rollback` can go back to), 1..20.
-   * @default 10
+   * Release revisions Helm keeps (what `helm rollback` can go back to), 1..2. Every revision is a
+   * Secret holding the whole values, Sentry's issuer key included: two (the current and the one
+   * before) keep a rollback possible without old keys lingering in the cluster.
+   * @default 2
    */
   readonly maxHistory?: number;
   /**
@@ -346,7 +357,7 @@ export class DaprControlPlane extends Construct {
     const placementStorageSize = props.placementStorageSize ?? '1Gi';
     const kubeConfigPath = props.kubeConfigPath ?? '~/.kube/config';
     const timeout = props.timeout ?? Duration.minutes(10);
-    const maxHistory = props.maxHistory ?? 10;
+    const maxHistory = props.maxHistory ?? 2;
     const logLevel = props.logLevel ?? DaprLogLevel.INFO;
     const prometheusPort = props.prometheusPort ?? 9090;
     const resources: [string, ControlPlaneResources | undefined][] = [
@@ -395,6 +406,7 @@ export class DaprControlPlane extends Construct {
           );
         }
         errors.push(...props.mtls.validate(props.profile));
+        if (props.runningVersion) errors.push(...daprVersionChangeErrors(props.runningVersion, version).map((e) => `daprVersion: ${e}`));
 
         // HA
         if (strict && props.ha === HaDecision.DISABLED) {
@@ -491,8 +503,10 @@ export class DaprControlPlane extends Construct {
           const e = checkObjectName('priorityClassName', props.priorityClassName);
           if (e) errors.push(e);
         }
-        if (!Number.isInteger(maxHistory) || maxHistory < 1 || maxHistory > 20) {
-          errors.push(`maxHistory ${maxHistory} is outside 1..20: use 10 (what 'helm rollback' can reach).`);
+        if (!Number.isInteger(maxHistory) || maxHistory < 1 || maxHistory > 2) {
+          errors.push(
+            `maxHistory ${maxHistory} is outside 1..2: every kept revision is a Secret with the issuer key in its values; use 2 (the current revision and one to roll back to).`,
+          );
         }
         if (timeout.toSeconds() < 60) {
           errors.push(`timeout ${timeout.toSeconds()}s is under a minute: the scheduler and placement StatefulSets roll one pod at a time; use Duration.minutes(10).`);
@@ -576,7 +590,7 @@ export class DaprControlPlane extends Construct {
       lifecycle: {
         precondition: [
           {
-            condition: Op.eq(haRecord.output.lookup('ha_enabled'), haEnabled),
+            condition: Op.eq(haRecord.output.lookup('ha_enabled'), terraformBool(haEnabled)),
             errorMessage:
               `Dapr HA of this environment is fixed at creation and the plan changes it (HA ${haEnabled ? 'on' : 'off'} requested). ` +
               `Changing it recreates the placement StatefulSet volumes and the PodDisruptionBudgets: follow docs/control-plane.md "Changing HA" and set haChangeDecision to a new change id.`,

@@ -18,6 +18,7 @@ import {
   WebhookFailurePolicy,
 } from './dapr-control-plane';
 import { DevBrokers } from './dev-brokers';
+import { KubernetesApiCa } from './kubernetes-api-ca';
 import { Namespaces } from './namespaces';
 import { RootCaSource, SentryTrustBundle } from './sentry-trust-bundle';
 import { VaultAgentInjector } from './vault-agent-injector';
@@ -29,6 +30,12 @@ export interface DaprPlatformStackProps {
   readonly profile: EnvironmentProfile;
   /** The pinned Dapr version. */
   readonly daprVersion: DaprVersion;
+  /**
+   * The Dapr version the environment runs today (its committed version lock); the pinned one must
+   * be a supported step from it (see `DaprControlPlaneProps.runningVersion`).
+   * @default - none: a new environment
+   */
+  readonly runningDaprVersion?: DaprVersion;
   /** The environment's mTLS policy (shared with the cdk8s plane). Its `controlPlaneNamespace` is the control plane's namespace. */
   readonly mtls: MtlsPolicy;
   /** HA as decided when the environment was created. */
@@ -138,7 +145,8 @@ export interface DaprPlatformStackProps {
    */
   readonly sentrySelfSigned?: boolean;
   /**
-   * Where Sentry's root CA comes from.
+   * Where Sentry's root CA comes from. Strict profiles require `CREATE`: a dedicated root per
+   * environment, never a shared (corporate) one.
    * @default RootCaSource.CREATE
    */
   readonly pkiRootSource?: RootCaSource;
@@ -172,10 +180,10 @@ export interface DaprPlatformStackProps {
   /** The cluster's API server URL as Vault reaches it. */
   readonly vaultKubernetesHost: string;
   /**
-   * PEM of the cluster CA, for Vault.
-   * @default - Vault's system trust store
+   * The CA Vault verifies the API server with (required in strict profiles).
+   * @default - none: Vault's system trust store (dev only)
    */
-  readonly vaultKubernetesCaCertPem?: string;
+  readonly vaultKubernetesCa?: KubernetesApiCa;
   /**
    * Kubernetes auth mount of this cluster, without `auth/` (the pods' auth path is `auth/<this>`).
    * @default `kubernetes-<env>`
@@ -197,6 +205,11 @@ export interface DaprPlatformStackProps {
    */
   readonly appTokenTtl?: Duration;
   /**
+   * Hard maximum life of the app Vault tokens (see `VaultAppAccessProps.tokenMaxTtl`).
+   * @default Duration.days(30)
+   */
+  readonly appTokenMaxTtl?: Duration;
+  /**
    * Namespace of the Vault Agent injector.
    * @default 'vault-injector'
    */
@@ -216,11 +229,6 @@ export interface DaprPlatformStackProps {
   readonly argoTargetRevision: string;
   /** Directory of this environment's manifests, e.g. `dist/prod`. */
   readonly argoPath: string;
-  /**
-   * Argo CD project.
-   * @default 'default'
-   */
-  readonly argoProject?: string;
   /**
    * Namespace of Argo CD.
    * @default 'argocd'
@@ -336,6 +344,11 @@ export class DaprPlatformStack extends TerraformStack {
         if (props.stateBucket && !props.stateRegion) {
           errors.push(`stateBucket '${props.stateBucket}' has no stateRegion: set the bucket's region, e.g. 'eu-central-1'.`);
         }
+        if (strict && !selfSigned && props.pkiRootSource === RootCaSource.EXISTING_MOUNT) {
+          errors.push(
+            `pkiRootSource is RootCaSource.EXISTING_MOUNT ('${props.pkiRootMountPath ?? `pki-dapr-${env}-root`}') in a ${profile} environment: Dapr trusts every certificate chaining to its trust anchor, so any other PKI role under a shared (e.g. corporate) root that allows URI SANs could mint another app's SPIFFE ID. Give Sentry a dedicated root per environment: drop pkiRootSource (RootCaSource.CREATE).`,
+          );
+        }
         if (selfSigned && strict) {
           errors.push(`sentrySelfSigned is true in a ${profile} environment: strict profiles bring their own CA from Vault PKI; drop sentrySelfSigned.`);
         }
@@ -390,6 +403,7 @@ export class DaprPlatformStack extends TerraformStack {
     this.controlPlane = new DaprControlPlane(this, 'dapr-control-plane', {
       profile,
       daprVersion: props.daprVersion,
+      runningVersion: props.runningDaprVersion,
       mtls: props.mtls,
       ha: props.ha,
       haChangeDecision: props.haChangeDecision,
@@ -419,9 +433,13 @@ export class DaprPlatformStack extends TerraformStack {
     });
 
     this.vaultAppAccess = new VaultAppAccess(this, 'vault-app-access', {
+      profile,
       apps: props.appSecretAccess,
       kubernetesHost: props.vaultKubernetesHost,
-      kubernetesCaCertPem: props.vaultKubernetesCaCertPem,
+      kubernetesCa: props.vaultKubernetesCa,
+      tokenReviewerNamespace: injectorNs,
+      dependsOn: [this.namespaces.platform[injectorNs]],
+      tokenMaxTtl: props.appTokenMaxTtl,
       authMountPath: props.vaultAuthMountPath ?? `kubernetes-${env}`,
       kvMountPath: props.kvMountPath,
       policyPrefix: props.vaultPolicyPrefix ?? `dapr-${env}`,
@@ -446,7 +464,6 @@ export class DaprPlatformStack extends TerraformStack {
       destinationNamespace: props.appsNamespace,
       controlPlaneNamespace: controlPlaneNs,
       argoNamespace: props.argoNamespace,
-      project: props.argoProject,
       dependsOn: [this.namespaces.apps, this.controlPlane.release, this.vaultAgentInjector.release],
     });
 

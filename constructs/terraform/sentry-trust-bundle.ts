@@ -9,6 +9,7 @@ import { Fn, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { goDuration } from '../model/go-duration';
 import { checkMountPath } from './checks';
+import { bareAddress } from './lifecycle-expressions';
 import { TerraformSecret } from './terraform-secret';
 import { TerraformData } from './terraform-data';
 
@@ -258,7 +259,7 @@ export class SentryTrustBundle extends Construct implements ISentryCa {
       keyType: algorithm.keyType,
       keyBits,
       privateKeyFormat: 'pkcs8',
-      lifecycle: { replaceTriggeredBy: [generation] },
+      lifecycle: { replaceTriggeredBy: [bareAddress(generation)] },
     });
     this.issuerCertificate = new PkiSecretBackendRootSignIntermediate(this, 'issuer-cert', {
       backend: this.rootMount?.path ?? props.rootMountPath,

@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { checkNamespace } from '../model/names';
 import { EnvironmentProfile, isStrict } from '../model/profile';
 import { checkMountPath } from './checks';
+import { WebhookFailurePolicy } from './dapr-control-plane';
 
 /** Props of {@link VaultAgentInjector}. */
 export interface VaultAgentInjectorProps {
@@ -30,6 +31,20 @@ export interface VaultAgentInjectorProps {
    */
   readonly replicas?: number;
   /**
+   * What the API server does with a pod when the injector webhook cannot be reached
+   * (`injector.webhook.failurePolicy`). `FAIL` is required in strict profiles: with `IGNORE`, a
+   * Vault-using pod created during an injector outage starts without its agent, so daprd has no
+   * Vault token and every secret read fails.
+   * @default - WebhookFailurePolicy.FAIL in staging and prod, IGNORE in dev
+   */
+  readonly failurePolicy?: WebhookFailurePolicy;
+  /**
+   * Namespaces the webhook never intercepts (`injector.webhook.namespaceSelector`), so that with
+   * `FAIL` an injector outage cannot block the injector's own pods or the cluster's system pods.
+   * @default - the injector's namespace, kube-system, kube-public and kube-node-lease
+   */
+  readonly excludedNamespaces?: string[];
+  /**
    * Resources the release waits for (e.g. its namespace).
    * @default - none
    */
@@ -53,6 +68,9 @@ export class VaultAgentInjector extends Construct {
     const authPath = props.authMountPath ?? 'kubernetes';
     const chartVersion = props.chartVersion ?? '0.29.1';
     const replicas = props.replicas ?? 1;
+    const strict = isStrict(props.profile);
+    const failurePolicy = props.failurePolicy ?? (strict ? WebhookFailurePolicy.FAIL : WebhookFailurePolicy.IGNORE);
+    const excluded = props.excludedNamespaces ?? [props.namespace, 'kube-system', 'kube-public', 'kube-node-lease'];
 
     this.node.addValidation({
       validate: () => {
@@ -73,6 +91,20 @@ export class VaultAgentInjector extends Construct {
         if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
           errors.push(`replicas ${replicas} is outside 1..5: use 2 in strict profiles.`);
         }
+        if (strict && failurePolicy !== WebhookFailurePolicy.FAIL) {
+          errors.push(
+            `failurePolicy '${failurePolicy}' in a ${props.profile} environment would start Vault-using pods without their agent (no Vault token for daprd) while the injector is down: use WebhookFailurePolicy.FAIL.`,
+          );
+        }
+        if (failurePolicy === WebhookFailurePolicy.FAIL && !excluded.includes(props.namespace)) {
+          errors.push(
+            `excludedNamespaces [${excluded.join(', ')}] does not contain the injector's namespace '${props.namespace}': with failurePolicy Fail the injector could never be recreated after an outage. Add '${props.namespace}'.`,
+          );
+        }
+        for (const n of props.excludedNamespaces ?? []) {
+          const e = checkNamespace(n);
+          if (e) errors.push(`excludedNamespaces: ${e}`);
+        }
         return errors;
       },
     });
@@ -85,6 +117,12 @@ export class VaultAgentInjector extends Construct {
         enabled: true,
         replicas,
         authPath: `auth/${authPath}`,
+        webhook: {
+          failurePolicy,
+          ...(excluded.length > 0
+            ? { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...excluded] }] } }
+            : {}),
+        },
       },
     };
     this.release = new Release(this, 'release', {

@@ -2,26 +2,48 @@ import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-rol
 import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { Duration } from 'cdk8s';
+import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AppSecretAccess } from '../model/app-secret-access';
 import { goDuration } from '../model/go-duration';
 import { checkAppId, checkNamespace, checkObjectName } from '../model/names';
+import { EnvironmentProfile, isStrict } from '../model/profile';
+import { VAULT_TOKEN_AUDIENCE } from '../model/vault-token-audience';
 import { checkMountPath } from './checks';
+import { KubernetesApiCa } from './kubernetes-api-ca';
 
 /** Props of {@link VaultAppAccess}. */
 export interface VaultAppAccessProps {
+  /** How strict the environment is (strict profiles need the API server's CA). */
+  readonly profile: EnvironmentProfile;
   /** Per app, what it may read (from the workload graph). */
   readonly apps: AppSecretAccess[];
   /** The Kubernetes API server URL as Vault reaches it (`kubernetes_host`), e.g. `https://10.0.0.1:443`. */
   readonly kubernetesHost: string;
   /**
-   * PEM of the cluster CA Vault verifies the API server with (public data).
-   * @default - Vault's system trust store
+   * The CA Vault verifies the API server's TLS certificate with (`kubernetes_ca_cert`). Vault runs
+   * outside the cluster (`disable_local_ca_jwt: true`), so without it Vault trusts only its system
+   * pool and every login fails unless the API server has a publicly trusted certificate. Required
+   * in strict profiles.
+   * @default - none: Vault's system trust store (dev only)
    */
-  readonly kubernetesCaCertPem?: string;
+  readonly kubernetesCa?: KubernetesApiCa;
+  /**
+   * Namespace of the dedicated token-reviewer ServiceAccount (created elsewhere, e.g. by
+   * {@link Namespaces}): the only identity bound to `system:auth-delegator`; Vault reviews every
+   * login with its token.
+   */
+  readonly tokenReviewerNamespace: string;
+  /**
+   * Name of the token-reviewer ServiceAccount (and, with `-token`, of its token Secret).
+   * @default 'vault-token-reviewer'
+   */
+  readonly tokenReviewerName?: string;
   /**
    * Path of the Kubernetes auth mount, without the `auth/` prefix (one per cluster when a Vault
    * serves several); pods name it `auth/<path>` in `vault.hashicorp.com/auth-path`.
@@ -46,10 +68,24 @@ export interface VaultAppAccessProps {
    */
   readonly tokenTtl?: Duration;
   /**
-   * Audience the ServiceAccount tokens must carry (`audience` of the roles).
-   * @default - not checked by Vault
+   * Hard limit of an app token's life (`token_max_ttl`): the agent cannot renew past it and logs in
+   * again, writing a new token file. daprd reads its token file once at start, so a daprd older
+   * than this loses Vault access until its pod restarts: keep it above the longest pod life you
+   * accept (a rollout restarts every pod).
+   * @default Duration.days(30)
+   */
+  readonly tokenMaxTtl?: Duration;
+  /**
+   * Audience the ServiceAccount tokens must carry (`audience` of the roles). The workloads request
+   * the Vault Agent's projected token with the same constant.
+   * @default VAULT_TOKEN_AUDIENCE ('vault')
    */
   readonly tokenAudience?: string;
+  /**
+   * Resources to create first (e.g. the token reviewer's namespace).
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
   /**
    * Set Terraform's `prevent_destroy` on the KV mount (it holds every app secret; use it in prod).
    * @default false
@@ -61,14 +97,21 @@ export interface VaultAppAccessProps {
  * Vault access of the Dapr apps. The Dapr Vault secret store has no Kubernetes auth (token or token
  * file only), so each app's Vault Agent logs in with the app's ServiceAccount and writes a token file
  * daprd reads (`vaultTokenMountPath`). This construct creates:
- * - a Kubernetes auth mount and its config, without a token reviewer JWT: Vault reviews each login
- *   with the client's own JWT, which is why the app ServiceAccounts are bound to
- *   `system:auth-delegator` (no long-lived token anywhere);
+ * - a Kubernetes auth mount and its config, with the API server's CA and a dedicated token-reviewer
+ *   identity: one ServiceAccount bound to `system:auth-delegator`, whose long-lived token Vault uses
+ *   for TokenReviews (the app ServiceAccounts get no cluster-wide permission);
  * - the KV v2 mount for app secrets;
  * - per app a policy granting `read` on exactly the app's secret paths, and a role bound to exactly
- *   that app's ServiceAccount and namespace, with a short periodic token.
+ *   that app's ServiceAccount and namespace and to the `vault` audience ({@link VaultAppAccess.DEFAULT_TOKEN_AUDIENCE}), with a
+ *   short periodic token and a hard maximum life.
+ *
+ * The token reviewer's token is in the Terraform state (as is the Sentry issuer key): the state
+ * backend must be encrypted and access-controlled.
  */
 export class VaultAppAccess extends Construct {
+  /** The audience Vault requires of the login tokens unless `tokenAudience` says otherwise; the workloads' projected Vault Agent tokens carry it. */
+  public static readonly DEFAULT_TOKEN_AUDIENCE: string = VAULT_TOKEN_AUDIENCE;
+
   /**
    * The HCL policy of one app: `read` on each of its secret paths, nothing else.
    */
@@ -90,6 +133,8 @@ export class VaultAppAccess extends Construct {
   public readonly kvMountPath: string;
   /** Path of the Kubernetes auth mount. */
   public readonly authMountPath: string;
+  /** The dedicated token-reviewer ServiceAccount (the only one bound to `system:auth-delegator`). */
+  public readonly tokenReviewer: ServiceAccountV1;
 
   public constructor(scope: Construct, id: string, props: VaultAppAccessProps) {
     super(scope, id);
@@ -97,6 +142,9 @@ export class VaultAppAccess extends Construct {
     const kvPath = props.kvMountPath ?? 'secret';
     const prefix = props.policyPrefix ?? 'dapr-app';
     const ttl = props.tokenTtl ?? Duration.hours(1);
+    const maxTtl = props.tokenMaxTtl ?? Duration.days(30);
+    const audience = props.tokenAudience ?? VAULT_TOKEN_AUDIENCE;
+    const reviewerName = props.tokenReviewerName ?? 'vault-token-reviewer';
     this.kvMountPath = kvPath;
     this.authMountPath = authPath;
 
@@ -123,8 +171,23 @@ export class VaultAppAccess extends Construct {
         if (s < 300 || s > 4 * 3600) {
           errors.push(`tokenTtl ${goDuration(ttl)} is outside 5m..4h: app tokens must be short-lived (the agent renews them); use Duration.hours(1).`);
         }
-        if (props.tokenAudience !== undefined && props.tokenAudience.trim() === '') {
-          errors.push(`tokenAudience is empty: drop it or give the audience of the ServiceAccount tokens, e.g. 'vault'.`);
+        const m = maxTtl.toSeconds();
+        if (m < s || m > 32 * 24 * 3600) {
+          errors.push(
+            `tokenMaxTtl ${goDuration(maxTtl)} is outside ${goDuration(ttl)} (tokenTtl)..768h: a token must live at least one period and at most Vault's default 32-day maximum; use Duration.days(30).`,
+          );
+        }
+        if (audience.trim() === '' || /\s/.test(audience)) {
+          errors.push(`tokenAudience '${audience}' is not an audience: drop it (default '${VAULT_TOKEN_AUDIENCE}', which the workloads' projected tokens carry).`);
+        }
+        if (!props.kubernetesCa && isStrict(props.profile)) {
+          errors.push(
+            `kubernetesCa is not set in a ${props.profile} environment, and disable_local_ca_jwt is true (Vault runs outside the cluster): Vault would verify the API server with its system trust store only and every login would fail. Set kubernetesCa: KubernetesApiCa.fromClusterRootCaConfigMap() (or KubernetesApiCa.fromPem(<the API server's CA>)).`,
+          );
+        }
+        if (props.kubernetesCa) errors.push(...props.kubernetesCa._validate());
+        for (const e of [checkNamespace(props.tokenReviewerNamespace), checkObjectName('tokenReviewerName', reviewerName)]) {
+          if (e) errors.push(e);
         }
         const roles = new Map<string, string>();
         const apps = new Set<string>();
@@ -175,15 +238,38 @@ export class VaultAppAccess extends Construct {
     // One reference token for every user of the mount path: cdktf makes a new token (capturing a
     // full stack trace) on each attribute read, which per app adds up at a thousand apps.
     const authBackendPath = this.authBackend.path;
+    const labels = { 'app.kubernetes.io/managed-by': 'dapr-platform' };
+    this.tokenReviewer = new ServiceAccountV1(this, 'token-reviewer', {
+      metadata: { name: reviewerName, namespace: props.tokenReviewerNamespace, labels },
+      automountServiceAccountToken: false,
+      dependsOn: props.dependsOn,
+    });
+    const reviewerToken = new SecretV1(this, 'token-reviewer-token', {
+      metadata: {
+        name: `${reviewerName}-token`,
+        namespace: props.tokenReviewerNamespace,
+        labels,
+        annotations: { 'kubernetes.io/service-account.name': reviewerName },
+      },
+      type: 'kubernetes.io/service-account-token',
+      waitForServiceAccountToken: true,
+      dependsOn: [this.tokenReviewer],
+    });
+    new ClusterRoleBindingV1(this, 'token-reviewer-auth-delegator', {
+      metadata: { name: `vault-token-reviewer-${authPath.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+      subject: [{ kind: 'ServiceAccount', name: reviewerName, namespace: props.tokenReviewerNamespace }],
+    });
     new KubernetesAuthBackendConfig(this, 'kubernetes-auth-config', {
       backend: authBackendPath,
       kubernetesHost: props.kubernetesHost,
-      kubernetesCaCert: props.kubernetesCaCertPem,
-      // No token_reviewer_jwt: Vault reviews each login with the client's own JWT.
+      kubernetesCaCert: props.kubernetesCa?._bind(this, 'kubernetes-ca'),
+      // Vault reviews every login with the dedicated reviewer's token (sensitive in the state).
+      tokenReviewerJwt: Token.asString(Fn.lookup(reviewerToken.getStringMapAttribute('data'), 'token')),
+      // Vault runs outside the cluster: it must not look for a local CA file or pod token.
       disableLocalCaJwt: true,
     });
 
-    const subjects = new Map<string, { kind: string; name: string; namespace: string }>();
     for (const a of props.apps) {
       const key = `${a.namespace}/${a.appId}`;
       if (this.policies[key]) continue; // listed twice: reported by the validation
@@ -202,22 +288,11 @@ export class VaultAppAccess extends Construct {
         tokenPolicies: [policy.name],
         tokenTtl: ttl.toSeconds(),
         tokenPeriod: ttl.toSeconds(),
+        tokenMaxTtl: maxTtl.toSeconds(),
         tokenType: 'service',
         // Vault's `default` policy stays attached: the agent renders the token file from
         // `auth/token/lookup-self` and renews the token itself.
-        audience: props.tokenAudience,
-      });
-      subjects.set(`${a.namespace}/${a.serviceAccountName}`, { kind: 'ServiceAccount', name: a.serviceAccountName, namespace: a.namespace });
-    }
-
-    if (subjects.size > 0) {
-      new ClusterRoleBindingV1(this, 'auth-delegator', {
-        metadata: {
-          name: `vault-auth-delegator-${authPath.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`,
-          labels: { 'app.kubernetes.io/managed-by': 'dapr-platform' },
-        },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
-        subject: [...subjects.keys()].sort().map((k) => subjects.get(k)!),
+        audience,
       });
     }
   }

@@ -212,10 +212,11 @@ describe('the rule catalogue', () => {
     const ids = ALL_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const r of ALL_RULES) {
-      expect(r.id).toMatch(/^DAPR-(COMP|CONF|WORK|SUB|CP|NS)-\d{3}$/);
+      expect(r.id).toMatch(/^DAPR-(COMP|CONF|WORK|SUB|CP|NS|TF)-\d{3}$/);
       expect(r.description.length).toBeGreaterThan(20);
       expect(r.profiles.length).toBeGreaterThan(0);
-      expect(r.why).toMatch(/^https:\/\/(docs\.dapr\.io|kubernetes\.io)\//);
+      // Terraform rules link Terraform's own documentation.
+      expect(r.why).toMatch(r.id.startsWith('DAPR-TF-') ? /^https:\/\/developer\.hashicorp\.com\/terraform\/|^https:\/\/docs\.dapr\.io\// : /^https:\/\/(docs\.dapr\.io|kubernetes\.io)\//);
     }
   });
 });

@@ -15,17 +15,37 @@ function app(o: Partial<ArgoCdApplicationProps> = {}) {
 }
 
 describe('ArgoCdApplication', () => {
-  const manifest = findResource(synthJson(app()), 'kubernetes_manifest');
+  const json = synthJson(app());
+  const manifest = findResource(json, 'kubernetes_manifest', (m) => m.manifest.kind === 'Application');
   const application = manifest.manifest;
 
   test('an Application in argocd syncing the committed manifests of the environment', () => {
     expect(application.apiVersion).toBe('argoproj.io/v1alpha1');
     expect(application.kind).toBe('Application');
     expect(application.metadata).toEqual({ name: 'dapr-platform-prod', namespace: 'argocd', labels: { 'app.kubernetes.io/managed-by': 'dapr-platform' } });
-    expect(application.spec.project).toBe('default');
+    expect(application.spec.project).toBe('dapr-platform-prod');
     expect(application.spec.source).toEqual({ repoURL: 'https://github.com/acme/platform.git', targetRevision: 'main', path: 'dist/prod' });
     expect(application.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'shop' });
     expect(manifest.field_manager).toEqual({ name: 'dapr-platform', force_conflicts: false });
+  });
+
+  test('its own AppProject: our repository, the apps namespace, no cluster-scoped kinds; created before the Application', () => {
+    const [projectId, project] = Object.entries<any>(json.resource.kubernetes_manifest).find(([, m]) => m.manifest.kind === 'AppProject')!;
+    expect(project).toEqual({
+      manifest: {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'AppProject',
+        metadata: { name: 'dapr-platform-prod', namespace: 'argocd', labels: { 'app.kubernetes.io/managed-by': 'dapr-platform' } },
+        spec: {
+          description: 'dapr-platform: dist/prod of https://github.com/acme/platform.git into namespace shop; managed by dapr-platform',
+          sourceRepos: ['https://github.com/acme/platform.git'],
+          destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'shop' }],
+          clusterResourceWhitelist: [],
+        },
+      },
+      field_manager: { name: 'dapr-platform', force_conflicts: false },
+    });
+    expect(manifest.depends_on).toEqual([`kubernetes_manifest.${projectId}`]);
   });
 
   test('automated prune + self-heal with options that never delete data', () => {
@@ -70,11 +90,10 @@ describe('ArgoCdApplication validation', () => {
       `targetRevision 'HEAD' is not a branch, tag or commit: name one explicitly (e.g. 'main' or 'v1.4.0'), not HEAD.`,
       `path '../dist' is not a relative directory inside the repository: use e.g. 'dist/prod'.`,
     ]);
-    const names = errorsOf(app({ name: 'Dapr Platform', project: 'Team_A', argoNamespace: 'Argo' }));
-    expect(names).toHaveLength(3);
+    const names = errorsOf(app({ name: 'Dapr Platform', argoNamespace: 'Argo' }));
+    expect(names).toHaveLength(2);
     expect(names[0]).toMatch(/^name 'Dapr Platform' is not a valid Kubernetes name/);
     expect(names[1]).toMatch(/^namespace 'Argo' is not a DNS-1123 label/);
-    expect(names[2]).toMatch(/^project 'Team_A' is not a valid Kubernetes name/);
     expect(errorsOf(app({ repoUrl: 'git@github.com:acme/platform.git', destinationServer: 'http://x' }))).toEqual([
       `destinationServer 'http://x' is not an https URL: use 'https://kubernetes.default.svc' for the cluster Argo CD runs in.`,
     ]);

@@ -67,7 +67,7 @@ describe('DaprControlPlane in a prod DaprPlatformStack', () => {
       wait: true,
       wait_for_jobs: true,
       timeout: 600,
-      max_history: 10,
+      max_history: 2,
       skip_crds: true,
     });
     expect(release.set).toBeUndefined();
@@ -232,6 +232,18 @@ describe('DaprControlPlane validation (one failing input per rule)', () => {
     ).toEqual([
       'schedulerInMemoryStorage is true but the Dapr 1.16.19 chart fails to render it (it allows in-memory storage only with 1 replica, and the scheduler always runs 3): set it to false.',
     ]);
+    // The 1.17.13 scheduler template no longer has that guard (../shared/charts/dapr/1.17.13).
+    expect(errors({ profile: EnvironmentProfile.DEV, ha: HaDecision.DISABLED, schedulerInMemoryStorage: true, daprVersion: DaprVersion.V1_17_13 })).toEqual([]);
+  });
+
+  test.each([DaprVersion.V1_16_19, DaprVersion.V1_17_13, DaprVersion.V1_18_3])('Dapr %s: every values key written exists in its chart; the CRD step applies its CRD files', (version) => {
+    const { stack } = controlPlane({ daprVersion: version, schedulerStorageSize: '16Gi' });
+    expect(errorsOf(stack)).toEqual([]);
+    const json = synthJson(stack);
+    expect(findResource(json, 'helm_release').version).toBe(version.version);
+    const crd = Object.values<any>(json.resource.terraform_data).find((r) => r.triggers_replace?.dapr_version !== undefined);
+    expect(crd.triggers_replace.dapr_version).toBe(version.version);
+    expect(crd.provisioner[0]['local-exec'].command.match(/-f \S+/g)).toEqual(version.crdFiles.map((f) => `-f https://raw.githubusercontent.com/dapr/dapr/v${version.version}/charts/dapr/crds/${f}`));
   });
 
   test('in-memory scheduler storage is accepted in dev on 1.17.13 and 1.18.3, whose charts no longer fail on it', () => {
@@ -333,10 +345,17 @@ describe('DaprControlPlane validation (one failing input per rule)', () => {
   test('release settings are bounded and the CRD command is shell-safe', () => {
     expect(errors({ maxHistory: 0, timeout: Duration.seconds(30), prometheusPort: 80, kubeContext: 'prod; rm -rf /' })).toEqual([
       'prometheusPort 80 is outside 1024..65535: use 9090.',
-      `maxHistory 0 is outside 1..20: use 10 (what 'helm rollback' can reach).`,
+      `maxHistory 0 is outside 1..2: every kept revision is a Secret with the issuer key in its values; use 2 (the current revision and one to roll back to).`,
       'timeout 30s is under a minute: the scheduler and placement StatefulSets roll one pod at a time; use Duration.minutes(10).',
       `kubeContext 'prod; rm -rf /' contains characters that are unsafe in a shell command: use only letters, digits and '_.@:/~+=-'.`,
     ]);
+  });
+
+  test('Helm keeps at most 2 revisions of the release (each holds the issuer key)', () => {
+    expect(errors({ maxHistory: 3 })).toEqual([
+      `maxHistory 3 is outside 1..2: every kept revision is a Secret with the issuer key in its values; use 2 (the current revision and one to roll back to).`,
+    ]);
+    expect(errors({ maxHistory: 1 })).toEqual([]);
   });
 
   test('an unknown values key fails with its path (tutorial keys do not exist)', () => {

@@ -52,18 +52,32 @@ describe('DaprPlatformStack (prod)', () => {
   test('composes the pieces with per-environment names and no dev brokers', () => {
     expect(findResource(json, 'vault_auth_backend').path).toBe('kubernetes-prod');
     expect(Object.values(resources(json, 'vault_policy')).map((p: any) => p.name).sort()).toEqual(['dapr-prod-shop-orders', 'dapr-prod-shop-payments']);
-    expect(findResource(json, 'kubernetes_manifest').manifest.metadata.name).toBe('dapr-platform-prod');
+    expect(findResource(json, 'kubernetes_manifest', (m) => m.manifest.kind === 'Application').manifest.metadata.name).toBe('dapr-platform-prod');
     expect(Object.values(resources(json, 'helm_release')).map((r: any) => r.name).sort()).toEqual(['dapr', 'vault']);
     expect(Object.values(resources(json, 'kubernetes_namespace_v1')).map((n: any) => n.metadata.name).sort()).toEqual(['dapr-system', 'shop', 'vault-injector']);
     expect(stack.devBrokers).toBeUndefined();
-    const argo = findResource(json, 'kubernetes_manifest');
+    const argo = findResource(json, 'kubernetes_manifest', (m) => m.manifest.kind === 'Application');
     expect(argo.depends_on.some((d: string) => d.startsWith('helm_release.dapr-control-plane_release'))).toBe(true);
   });
 
-  test('an existing corporate root can be used instead of a created one', () => {
-    const j = synthJson(platformStack('prod', prodProps({ pkiRootSource: RootCaSource.EXISTING_MOUNT, pkiRootMountPath: 'pki-corp', rootCaTtl: Duration.days(1825) })));
+  test('Sentry gets a dedicated root; a shared (corporate) root mount is refused in strict profiles', () => {
+    expect(findResource(json, 'vault_pki_secret_backend_root_cert')).toMatchObject({ type: 'internal', common_name: 'Dapr root CA (cluster.local)', max_path_length: 1 });
+    for (const profile of [EnvironmentProfile.STAGING, EnvironmentProfile.PROD]) {
+      const s = platformStack('prod', prodProps({ profile, pkiRootSource: RootCaSource.EXISTING_MOUNT, pkiRootMountPath: 'pki-corp', rootCaTtl: Duration.days(1825) }));
+      expect(errorsOf(s)).toEqual([
+        `pkiRootSource is RootCaSource.EXISTING_MOUNT ('pki-corp') in a ${profile} environment: Dapr trusts every certificate chaining to its trust anchor, so any other PKI role under a shared (e.g. corporate) root that allows URI SANs could mint another app's SPIFFE ID. Give Sentry a dedicated root per environment: drop pkiRootSource (RootCaSource.CREATE).`,
+      ]);
+    }
+  });
+
+  test('dev may sign Sentry under an existing root mount', () => {
+    const j = synthJson(platformStack('dev', devProps({ sentrySelfSigned: false, pkiRootSource: RootCaSource.EXISTING_MOUNT, pkiRootMountPath: 'pki-corp', rootCaTtl: Duration.days(1825) })));
     expect(resources(j, 'vault_pki_secret_backend_root_cert')).toEqual({});
     expect(findResource(j, 'vault_pki_secret_backend_root_sign_intermediate').backend).toBe('pki-corp');
+  });
+
+  test('no PKI role anywhere: nothing but Sentry can issue from the Sentry mounts', () => {
+    expect(resources(json, 'vault_pki_secret_backend_role')).toEqual({});
   });
 });
 

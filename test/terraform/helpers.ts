@@ -11,6 +11,7 @@ import { MtlsPolicy } from '../../constructs/model/mtls-policy';
 import { EnvironmentProfile } from '../../constructs/model/profile';
 import { DaprPlatformStack, DaprPlatformStackProps } from '../../constructs/terraform/dapr-platform-stack';
 import { HaDecision } from '../../constructs/terraform/dapr-control-plane';
+import { KubernetesApiCa } from '../../constructs/terraform/kubernetes-api-ca';
 
 /** A stack with the three providers, for testing one construct. */
 export function providerStack(): TerraformStack {
@@ -97,6 +98,7 @@ export function prodProps(overrides: Partial<DaprPlatformStackProps> = {}): Dapr
     ...RESOURCES,
     vaultAddress: 'https://vault.example.com:8200',
     vaultKubernetesHost: 'https://10.0.0.1:443',
+    vaultKubernetesCa: KubernetesApiCa.fromClusterRootCaConfigMap(),
     appsNamespace: 'shop',
     appSecretAccess: [ORDERS_ACCESS, PAYMENTS_ACCESS],
     argoRepoUrl: 'https://github.com/acme/platform.git',

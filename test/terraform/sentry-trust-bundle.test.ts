@@ -69,7 +69,8 @@ describe('SentryTrustBundle with a root it creates', () => {
     const generation = Object.entries(resources(json, 'terraform_data')).find(([, r]: any) => r.input?.generation !== undefined)!;
     expect(generation[1]).toEqual({ input: { generation: 1 } });
     const csr = findResource(json, 'vault_pki_secret_backend_intermediate_cert_request');
-    expect(csr.lifecycle.replace_triggered_by).toEqual([`\${terraform_data.${generation[0]}}`]);
+    // The bare address, as Terraform's JSON syntax wants it (cdktf 0.21.0 alone would write "${…}").
+    expect(csr.lifecycle.replace_triggered_by).toEqual([`terraform_data.${generation[0]}`]);
     const rotated = synthJson(bundle({ rotation: 2 }).stack);
     expect(Object.values(resources(rotated, 'terraform_data')).find((r: any) => r.input?.generation !== undefined)).toEqual({ input: { generation: 2 } });
   });

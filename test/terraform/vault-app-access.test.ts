@@ -2,14 +2,22 @@ import { Duration } from 'cdk8s';
 import { AppSecretAccess } from '../../constructs/model/app-secret-access';
 import { EnvironmentProfile } from '../../constructs/model/profile';
 import { VaultAgentInjector, VaultAgentInjectorProps } from '../../constructs/terraform/vault-agent-injector';
+import { WebhookFailurePolicy } from '../../constructs/terraform/dapr-control-plane';
+import { KubernetesApiCa } from '../../constructs/terraform/kubernetes-api-ca';
 import { VaultAppAccess, VaultAppAccessProps } from '../../constructs/terraform/vault-app-access';
 import { ORDERS_ACCESS, PAYMENTS_ACCESS, errorsOf, findResource, helmValues, providerStack, resources, synthJson } from './helpers';
+
+/** A PEM-shaped certificate (the construct checks the shape; Vault parses it). */
+const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIUEXAMPLE=\n-----END CERTIFICATE-----\n';
 
 function access(overrides: Partial<VaultAppAccessProps> = {}) {
   const stack = providerStack();
   const va = new VaultAppAccess(stack, 'vault-access', {
+    profile: EnvironmentProfile.PROD,
     apps: [ORDERS_ACCESS, PAYMENTS_ACCESS],
     kubernetesHost: 'https://10.0.0.1:443',
+    kubernetesCa: KubernetesApiCa.fromPem(CA_PEM),
+    tokenReviewerNamespace: 'vault-injector',
     authMountPath: 'kubernetes-prod',
     policyPrefix: 'dapr-prod',
     ...overrides,
@@ -18,7 +26,7 @@ function access(overrides: Partial<VaultAppAccessProps> = {}) {
 }
 
 describe('VaultAppAccess', () => {
-  const { stack } = access({ preventDestroy: true, kubernetesCaCertPem: '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n' });
+  const { stack } = access({ preventDestroy: true });
   const json = synthJson(stack);
 
   test('each app reads exactly the secret paths of its components, nothing else (exact HCL)', () => {
@@ -44,35 +52,59 @@ describe('VaultAppAccess', () => {
 
   test("each role is bound to exactly the app's ServiceAccount and namespace, with its policy and a short periodic token", () => {
     const role = findResource(json, 'vault_kubernetes_auth_backend_role', (r) => r.role_name === 'shop-payments');
-    expect(role).toMatchObject({
+    expect(role).toEqual({
+      backend: expect.stringMatching(/^\$\{vault_auth_backend\.vault-access_kubernetes-auth_[0-9A-F]+\.path\}$/),
+      role_name: 'shop-payments',
       bound_service_account_names: ['payments-sa'],
       bound_service_account_namespaces: ['shop'],
+      token_policies: [expect.stringMatching(/^\$\{vault_policy\.vault-access_policy-shop-payments_[0-9A-F]+\.name\}$/)],
       token_ttl: 3600,
       token_period: 3600,
+      token_max_ttl: 30 * 24 * 3600,
       token_type: 'service',
+      audience: 'vault',
     });
-    expect(role.token_policies).toHaveLength(1);
-    expect(role.token_policies[0]).toMatch(/^\$\{vault_policy\.vault-access_policy-shop-payments_[0-9A-F]+\.name\}$/);
-    expect(role.backend).toMatch(/^\$\{vault_auth_backend\.[\w-]+\.path\}$/);
-    expect(role.token_max_ttl).toBeUndefined();
-    expect(role.token_no_default_policy).toBeUndefined(); // the agent reads auth/token/lookup-self
+    // token_no_default_policy unset: the agent reads auth/token/lookup-self
     expect(Object.keys(resources(json, 'vault_kubernetes_auth_backend_role'))).toHaveLength(2);
   });
 
-  test('Kubernetes auth without any static token: Vault reviews logins with the client JWT (auth-delegator binding)', () => {
+  test("Kubernetes auth with the API server's CA and a dedicated token reviewer; no app ServiceAccount is bound to auth-delegator", () => {
     expect(findResource(json, 'vault_auth_backend')).toMatchObject({ type: 'kubernetes', path: 'kubernetes-prod' });
-    const config = findResource(json, 'vault_kubernetes_auth_backend_config');
-    expect(config).toMatchObject({ kubernetes_host: 'https://10.0.0.1:443', disable_local_ca_jwt: true });
-    expect(config.kubernetes_ca_cert).toContain('BEGIN CERTIFICATE');
-    expect(config.token_reviewer_jwt).toBeUndefined();
-    const binding = findResource(json, 'kubernetes_cluster_role_binding_v1');
-    expect(binding.metadata.name).toBe('vault-auth-delegator-kubernetes-prod');
-    expect(binding.role_ref).toEqual({ api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' });
-    expect(binding.subject).toEqual([
-      { kind: 'ServiceAccount', name: 'orders', namespace: 'shop' },
-      { kind: 'ServiceAccount', name: 'payments-sa', namespace: 'shop' },
+    const sa = Object.keys(resources(json, 'kubernetes_service_account_v1'))[0];
+    const secret = Object.keys(resources(json, 'kubernetes_secret_v1'))[0];
+    expect(findResource(json, 'vault_kubernetes_auth_backend_config')).toEqual({
+      backend: expect.stringMatching(/^\$\{vault_auth_backend\.vault-access_kubernetes-auth_[0-9A-F]+\.path\}$/),
+      kubernetes_host: 'https://10.0.0.1:443',
+      kubernetes_ca_cert: CA_PEM,
+      token_reviewer_jwt: `\${kubernetes_secret_v1.${secret}.data.token}`,
+      disable_local_ca_jwt: true,
+    });
+    const labels = { 'app.kubernetes.io/managed-by': 'dapr-platform' };
+    expect(findResource(json, 'kubernetes_service_account_v1')).toEqual({
+      metadata: { name: 'vault-token-reviewer', namespace: 'vault-injector', labels },
+      automount_service_account_token: false,
+    });
+    expect(findResource(json, 'kubernetes_secret_v1')).toEqual({
+      metadata: { name: 'vault-token-reviewer-token', namespace: 'vault-injector', labels, annotations: { 'kubernetes.io/service-account.name': 'vault-token-reviewer' } },
+      type: 'kubernetes.io/service-account-token',
+      wait_for_service_account_token: true,
+      depends_on: [`kubernetes_service_account_v1.${sa}`],
+    });
+    // The only ClusterRoleBinding: the reviewer, nothing else.
+    expect(Object.values(resources(json, 'kubernetes_cluster_role_binding_v1'))).toEqual([
+      {
+        metadata: { name: 'vault-token-reviewer-kubernetes-prod', labels },
+        role_ref: { api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+        subject: [{ kind: 'ServiceAccount', name: 'vault-token-reviewer', namespace: 'vault-injector' }],
+      },
     ]);
-    expect(JSON.stringify(json)).not.toMatch(/"token"\s*:/);
+  });
+
+  test('the CA can come from the cluster itself: the kube-root-ca.crt ConfigMap, key ca.crt', () => {
+    const j = synthJson(access({ kubernetesCa: KubernetesApiCa.fromClusterRootCaConfigMap() }).stack);
+    const [id, cm] = Object.entries<any>(j.data.kubernetes_config_map_v1)[0];
+    expect(cm).toEqual({ metadata: { name: 'kube-root-ca.crt', namespace: 'kube-system' } });
+    expect(findResource(j, 'vault_kubernetes_auth_backend_config').kubernetes_ca_cert).toBe(`\${data.kubernetes_config_map_v1.${id}.data["ca.crt"]}`);
   });
 
   test('a KV v2 mount for app secrets, protected from destroy', () => {
@@ -132,8 +164,42 @@ describe('VaultAppAccess validation', () => {
 test('VaultAppAccess: an empty token audience and an auth mount given with auth/ are refused', () => {
   expect(errorsOf(access({ tokenAudience: ' ', authMountPath: 'auth/kubernetes-prod' }).stack)).toEqual([
     `authMountPath 'auth/kubernetes-prod' starts with 'auth/': give the mount path without it, e.g. 'kubernetes-prod' (Vault mounts it under auth/).`,
-    `tokenAudience is empty: drop it or give the audience of the ServiceAccount tokens, e.g. 'vault'.`,
+    `tokenAudience ' ' is not an audience: drop it (default 'vault', which the workloads' projected tokens carry).`,
   ]);
+});
+
+describe('VaultAppAccess: the API server CA (issue 12, defect 6)', () => {
+  const missing =
+    "kubernetesCa is not set in a %s environment, and disable_local_ca_jwt is true (Vault runs outside the cluster): Vault would verify the API server with its system trust store only and every login would fail. Set kubernetesCa: KubernetesApiCa.fromClusterRootCaConfigMap() (or KubernetesApiCa.fromPem(<the API server's CA>)).";
+
+  test.each([EnvironmentProfile.STAGING, EnvironmentProfile.PROD])('%s refuses disable_local_ca_jwt without a CA, naming the construct path', (profile) => {
+    const { stack } = access({ profile, kubernetesCa: undefined });
+    expect(() => synthJson(stack)).toThrow(`[test/vault-access] ${missing.replace('%s', profile)}`);
+  });
+
+  test('dev allows it (an API server with a publicly trusted certificate)', () => {
+    const { stack } = access({ profile: EnvironmentProfile.DEV, kubernetesCa: undefined });
+    expect(errorsOf(stack)).toEqual([]);
+    expect(findResource(synthJson(stack), 'vault_kubernetes_auth_backend_config').kubernetes_ca_cert).toBeUndefined();
+  });
+
+  test('a PEM literal must be certificates, never a key', () => {
+    expect(errorsOf(access({ kubernetesCa: KubernetesApiCa.fromPem('not a pem') }).stack)).toEqual([
+      `kubernetesCa 'not a pem' is not a PEM certificate: pass the API server's CA certificate(s) ('-----BEGIN CERTIFICATE-----' blocks, never a key), or use KubernetesApiCa.fromClusterRootCaConfigMap().`,
+    ]);
+    expect(errorsOf(access({ kubernetesCa: KubernetesApiCa.fromPem(`${CA_PEM}-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n`) }).stack)).toHaveLength(1);
+    expect(errorsOf(access({ kubernetesCa: KubernetesApiCa.fromClusterRootCaConfigMap({ namespace: 'Kube System' }) }).stack)).toEqual([
+      expect.stringMatching(/^kubernetesCa: namespace 'Kube System' is not a DNS-1123 label/),
+    ]);
+  });
+
+  test('token max TTL at least one period and at most 768h; the reviewer names are checked', () => {
+    expect(errorsOf(access({ tokenMaxTtl: Duration.minutes(30), tokenReviewerNamespace: 'Vault', tokenReviewerName: 'Reviewer_1' }).stack)).toEqual([
+      'tokenMaxTtl 30m is outside 1h (tokenTtl)..768h: a token must live at least one period and at most Vault\'s default 32-day maximum; use Duration.days(30).',
+      expect.stringMatching(/^namespace 'Vault' is not a DNS-1123 label/),
+      expect.stringMatching(/^tokenReviewerName 'Reviewer_1' is not a valid Kubernetes name/),
+    ]);
+  });
 });
 
 describe('VaultAgentInjector', () => {
@@ -165,8 +231,30 @@ describe('VaultAgentInjector', () => {
       global: { externalVaultAddr: 'https://vault.example.com:8200' },
       server: { enabled: false },
       csi: { enabled: false },
-      injector: { enabled: true, replicas: 2, authPath: 'auth/kubernetes-prod' },
+      injector: {
+        enabled: true,
+        replicas: 2,
+        authPath: 'auth/kubernetes-prod',
+        // Fails closed in prod, never on its own or the system namespaces.
+        webhook: {
+          failurePolicy: 'Fail',
+          namespaceSelector: {
+            matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['vault-injector', 'kube-system', 'kube-public', 'kube-node-lease'] }],
+          },
+        },
+      },
     });
+  });
+
+  test('dev defaults to Ignore; strict profiles refuse it; Fail needs its own namespace excluded', () => {
+    expect(helmValues(synthJson(injector({ profile: EnvironmentProfile.DEV })), 'vault').injector.webhook.failurePolicy).toBe('Ignore');
+    expect(errorsOf(injector({ profile: EnvironmentProfile.STAGING, failurePolicy: WebhookFailurePolicy.IGNORE }))).toEqual([
+      `failurePolicy 'Ignore' in a staging environment would start Vault-using pods without their agent (no Vault token for daprd) while the injector is down: use WebhookFailurePolicy.FAIL.`,
+    ]);
+    expect(errorsOf(injector({ excludedNamespaces: ['kube-system'] }))).toEqual([
+      `excludedNamespaces [kube-system] does not contain the injector's namespace 'vault-injector': with failurePolicy Fail the injector could never be recreated after an outage. Add 'vault-injector'.`,
+    ]);
+    expect(errorsOf(injector({ profile: EnvironmentProfile.DEV, failurePolicy: WebhookFailurePolicy.FAIL }))).toEqual([]);
   });
 
   test('validation: https Vault in strict profiles, pinned chart, bounded replicas', () => {

@@ -4,9 +4,10 @@ import { CONFIGURATION_RULES } from './configurations';
 import { CONTROL_PLANE_RULES } from './control-plane';
 import { NAMESPACE_RULES } from './namespaces';
 import { SUBSCRIPTION_RULES } from './subscriptions';
+import { TERRAFORM_RULES } from './terraform';
 import { WORKLOAD_RULES } from './workloads';
 
-/** Every rule, in id order of areas: components, configurations, workloads, subscriptions, control plane, namespaces. */
+/** Every rule, in id order of areas: components, configurations, workloads, subscriptions, control plane, namespaces, Terraform. */
 export const ALL_RULES: readonly Rule[] = [
   ...COMPONENT_RULES,
   ...CONFIGURATION_RULES,
@@ -14,6 +15,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...SUBSCRIPTION_RULES,
   ...CONTROL_PLANE_RULES,
   ...NAMESPACE_RULES,
+  ...TERRAFORM_RULES,
 ];
 
-export { COMPONENT_RULES, CONFIGURATION_RULES, WORKLOAD_RULES, SUBSCRIPTION_RULES, CONTROL_PLANE_RULES, NAMESPACE_RULES };
+export { COMPONENT_RULES, CONFIGURATION_RULES, WORKLOAD_RULES, SUBSCRIPTION_RULES, CONTROL_PLANE_RULES, NAMESPACE_RULES, TERRAFORM_RULES };
