@@ -216,6 +216,7 @@ describe('npm run synth', () => {
       'apps/shipping.yaml',
       'components.yaml',
       'configurations.yaml',
+      'monitoring.yaml',
       'namespace.yaml',
       'resiliency.yaml',
       'subscriptions.yaml',
