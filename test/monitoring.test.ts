@@ -9,6 +9,7 @@ import { PrometheusRule } from '../constructs/k8s/prometheus-rule';
 import { AlertSeverity } from '../constructs/model/alerting-rule';
 import { DAPR_ALERT_NAMES } from '../constructs/model/dapr-alerts';
 import { DaprVersion } from '../constructs/model/dapr-version';
+import { prometheusDuration } from '../constructs/model/prometheus-duration';
 import { SecretRef } from '../constructs/model/secret-ref';
 import { synthesize } from '../stacks/main';
 import { daprChart, errorsOf, find, synth } from './helpers';
@@ -221,3 +222,7 @@ describe('the reference platform', () => {
 function render(chart: any): any[] {
   return synth(chart);
 }
+
+test('durations render as Prometheus reads them', () => {
+  expect([Duration.days(90), Duration.hours(36), Duration.minutes(15), Duration.seconds(30), Duration.millis(500)].map(prometheusDuration)).toEqual(['90d', '36h', '15m', '30s', '500ms']);
+});
