@@ -9,5 +9,5 @@ echo "actionlint $("$actionlint" -version | head -n 1)"
 shopt -s nullglob
 workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
 [ ${#workflows[@]} -gt 0 ] || { echo "ERROR: no workflows under .github/workflows" >&2; exit 1; }
-"$actionlint" -color=never "${workflows[@]}"
+"$actionlint" -no-color "${workflows[@]}"
 echo "actionlint: ${#workflows[@]} workflow(s) clean"
