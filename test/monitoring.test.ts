@@ -81,7 +81,9 @@ describe('DaprMonitoring', () => {
     ]);
     expect(named(m, 'DaprComponentInitFailures')[0]).toEqual({
       alert: 'DaprComponentInitFailures',
-      expr: 'sum by (namespace, app_id, component, componentName, reason) (increase(dapr_runtime_component_init_fail_total{namespace="apps"}[10m])) > 0',
+      expr:
+        'sum by (namespace, app_id, component, componentName, reason) (increase(dapr_runtime_component_init_fail_total{namespace="apps"}[10m])) > 0 or ' +
+        'sum by (namespace, app_id, component, componentName, reason) (dapr_runtime_component_init_fail_total{namespace="apps"} unless dapr_runtime_component_init_fail_total{namespace="apps"} offset 10m) > 0',
       labels: { severity: 'critical' },
       annotations: {
         summary: 'A Dapr sidecar failed to initialize a component.',

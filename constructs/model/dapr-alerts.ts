@@ -65,6 +65,14 @@ const GRPC_SERVER_ERRORS = '2|4|8|13|14|15';
 const RATE_WINDOW = '5m';
 const FAILURE_WINDOW = '10m';
 
+/**
+ * Failures counted in the last FAILURE_WINDOW: the increase of the counter, or, for a counter that
+ * appeared within the window (Dapr's opencensus counters only appear at their first record, so a
+ * process that fails once shows a new series at 1, which increase() cannot see), its value.
+ */
+const failures = (by: string, series: string): string =>
+  `sum by (${by}) (increase(${series}[${FAILURE_WINDOW}])) > 0 or sum by (${by}) (${series} unless ${series} offset ${FAILURE_WINDOW}) > 0`;
+
 const selector = (matchers: [string, string, string][]): string => `{${matchers.map(([k, op, v]) => `${k}${op}"${v}"`).join(', ')}}`;
 const eq = (k: string, v: string): [string, string, string] => [k, '=', v];
 
@@ -97,14 +105,14 @@ export function daprAlertGroups(s: DaprAlertSettings): RuleGroup[] {
   controlPlane.push(
     rule({
       alert: 'DaprSentryCertificateSignFailures',
-      expr: `sum by (namespace, reason) (increase(dapr_sentry_cert_sign_failure_total${selector([eq('namespace', cp)])}[${FAILURE_WINDOW}])) > 0`,
+      expr: failures('namespace, reason', `dapr_sentry_cert_sign_failure_total${selector([eq('namespace', cp)])}`),
       severity: AlertSeverity.WARNING,
       summary: 'Sentry failed to sign workload certificates.',
       description: `Sentry in {{ $labels.namespace }} failed to sign {{ $value | humanize }} certificate requests in the last ${FAILURE_WINDOW} (reason {{ $labels.reason }}): sidecars asking for them cannot start mTLS.`,
     }),
     rule({
       alert: 'DaprSidecarInjectionFailures',
-      expr: `sum by (namespace, app_id, reason) (increase(dapr_injector_sidecar_injection_failed_total${selector([eq('namespace', cp)])}[${FAILURE_WINDOW}])) > 0`,
+      expr: failures('namespace, app_id, reason', `dapr_injector_sidecar_injection_failed_total${selector([eq('namespace', cp)])}`),
       severity: AlertSeverity.CRITICAL,
       summary: 'The Dapr sidecar injector failed to inject sidecars.',
       description: `The sidecar injector in {{ $labels.namespace }} failed {{ $value | humanize }} times in the last ${FAILURE_WINDOW} to inject the sidecar of app '{{ $labels.app_id }}' (reason {{ $labels.reason }}); with failurePolicy Fail its pods are not created.`,
@@ -141,7 +149,7 @@ export function daprAlertGroups(s: DaprAlertSettings): RuleGroup[] {
   const sidecars: AlertingRule[] = [
     rule({
       alert: 'DaprComponentInitFailures',
-      expr: `sum by (namespace, app_id, component, componentName, reason) (increase(dapr_runtime_component_init_fail_total${selector([eq('namespace', apps)])}[${FAILURE_WINDOW}])) > 0`,
+      expr: failures('namespace, app_id, component, componentName, reason', `dapr_runtime_component_init_fail_total${selector([eq('namespace', apps)])}`),
       severity: AlertSeverity.CRITICAL,
       summary: 'A Dapr sidecar failed to initialize a component.',
       description:
@@ -150,7 +158,7 @@ export function daprAlertGroups(s: DaprAlertSettings): RuleGroup[] {
     }),
     rule({
       alert: 'DaprSidecarCertificateRequestFailures',
-      expr: `sum by (namespace, app_id, reason) (increase(dapr_runtime_mtls_workload_cert_rotated_fail_total${selector([eq('namespace', apps)])}[${FAILURE_WINDOW}])) > 0`,
+      expr: failures('namespace, app_id, reason', `dapr_runtime_mtls_workload_cert_rotated_fail_total${selector([eq('namespace', apps)])}`),
       severity: AlertSeverity.CRITICAL,
       summary: 'A Dapr sidecar failed to get its mTLS certificate from Sentry.',
       description: `The sidecar of '{{ $labels.app_id }}' in {{ $labels.namespace }} failed {{ $value | humanize }} times in the last ${FAILURE_WINDOW} to get a workload certificate (reason {{ $labels.reason }}): without one it cannot start or keep mTLS.`,
