@@ -70,12 +70,4 @@ async function main(argv, env = process.env) {
 
 module.exports = { changeRecord, main };
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (e) => {
-      console.error(`ERROR: ${e.message}`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) require('./run-main').runMain(main);

@@ -16,15 +16,7 @@ cd "$(dirname "$0")/../.."
 
 sentry=$(bash e2e/bin/build.sh --print-path dapr-sentry)
 placement=$(bash e2e/bin/build.sh --print-path dapr-placement)
-work=$(mktemp -d "${TMPDIR:-/tmp}/dapr-platform-scrape.XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+. e2e/common/processes.sh scrape
 # Waits for a metrics endpoint to show a series; prints the scrape.
 scrape_until() { # <name> <pid> <metrics port> <series regex> <log>
   local name=$1 pid=$2 port=$3 want=$4 log=$5 out

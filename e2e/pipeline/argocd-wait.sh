@@ -15,14 +15,7 @@ crd=../shared/charts/argo-cd-crds/3.5.1/application-crd.yaml
 
 etcd=$(bash e2e/bin/build.sh --print-path etcd)
 apiserver=$(bash e2e/bin/build.sh --print-path kube-apiserver)
-work=$(mktemp -d "${TMPDIR:-/tmp}/dapr-platform-argocd.XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+. e2e/common/processes.sh argocd
 
 # ---- etcd and the API server, loopback only
 ec=$(port); ep=$(port); ap=$(port)
@@ -54,7 +47,10 @@ echo "API server $(kubectl version -o json 2>/dev/null | node -e 'let s="";proce
 
 # ---- the Argo CD CRD and the environment's Application, as the stack declares it
 kubectl apply -f "$crd" >/dev/null
-kubectl wait --for condition=established crd/applications.argoproj.io --timeout=60s >/dev/null
+for _ in $(seq 1 120); do  # (kubectl wait fails while the CRD has no conditions yet)
+  [ "$(kubectl get crd applications.argoproj.io -o jsonpath='{.status.conditions[?(@.type=="Established")].status}')" = True ] && break
+  sleep 0.5
+done
 node -e '
   const tf = require(process.argv[1]);
   const app = Object.values(tf.resource.kubernetes_manifest).find((r) => r.manifest.kind === "Application").manifest;
