@@ -12,6 +12,8 @@
 // ---- model: plain data, no construct scope ------------------------------------------------------
 export { AppSecretAccess } from './model/app-secret-access';
 export { DaprApp, IDaprApp } from './model/dapr-app';
+export { AlertingRule, AlertSeverity, RuleGroup } from './model/alerting-rule';
+export { DaprMetricCatalogue, MetricExporter, MetricSpec, MetricType } from './model/dapr-metrics';
 export { ComponentMetadataSpec, DaprVersion, MetadataFieldSpec } from './model/dapr-version';
 export { MtlsPolicy, MtlsPolicyProps } from './model/mtls-policy';
 export { EnvironmentProfile } from './model/profile';
@@ -41,6 +43,7 @@ export {
   WorkloadConfigurationDefaults,
   WorkloadRole,
 } from './k8s/workload-types';
+export { DaprMonitoring, DaprMonitoringProps } from './k8s/dapr-monitoring';
 export { DefaultDenyNetworkPolicy, DefaultDenyNetworkPolicyProps } from './k8s/default-deny-network-policy';
 export { ImportedComponent, ImportedComponentProps } from './k8s/imported-component';
 export { ImportedVaultSecretStore, ImportedVaultSecretStoreProps } from './k8s/imported-vault-secret-store';
@@ -55,6 +58,8 @@ export {
   OtelProtocol,
   TracingOptions,
 } from './k8s/mtls-configuration';
+export { PodMetricsEndpoint, PodMonitor, PodMonitorProps, SelectorOperator, SelectorRequirement } from './k8s/pod-monitor';
+export { IRuleGroupSource, PrometheusRule, PrometheusRuleProps } from './k8s/prometheus-rule';
 export { KeyPrefix, RedisStateStore, RedisStateStoreProps, RedisType } from './k8s/redis-state-store';
 export {
   CircuitBreakerOptions,

@@ -17,18 +17,22 @@ const DAPR_KIND_FILES: Record<string, string> = {
   HTTPEndpoint: 'http-endpoints.yaml',
 };
 const APP_LABEL = 'app.kubernetes.io/name';
+/** Prometheus Operator objects (PodMonitors, PrometheusRule). */
+const MONITORING_FILE = 'monitoring.yaml';
 
 /**
  * Groups an environment's manifests into stable files: one per Dapr kind, one per app
- * (`apps/<app-id>.yaml`: its Deployment, ServiceAccount, Service, PDB, HPA, NetworkPolicy), and
- * one for namespace-wide objects. Inside a file, documents keep synth order (deterministic).
+ * (`apps/<app-id>.yaml`: its Deployment, ServiceAccount, Service, PDB, HPA, NetworkPolicy), one for
+ * the Prometheus Operator's monitors and rules (`monitoring.yaml`), and one for namespace-wide
+ * objects. Inside a file, documents keep synth order (deterministic).
  */
 export function groupManifests(manifests: any[]): ManifestFile[] {
   const files = new Map<string, any[]>();
   for (const m of manifests) {
     const daprFile = String(m.apiVersion).startsWith('dapr.io/') ? DAPR_KIND_FILES[m.kind] : undefined;
+    const monitoringFile = String(m.apiVersion).startsWith('monitoring.coreos.com/') ? MONITORING_FILE : undefined;
     const app = m.metadata?.labels?.[APP_LABEL];
-    const file = daprFile ?? (app ? `apps/${app}.yaml` : 'namespace.yaml');
+    const file = daprFile ?? monitoringFile ?? (app ? `apps/${app}.yaml` : 'namespace.yaml');
     if (!files.has(file)) files.set(file, []);
     files.get(file)!.push(m);
   }

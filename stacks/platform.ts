@@ -1,5 +1,6 @@
 import { App, Duration } from 'cdk8s';
 import { DaprChart } from '../constructs/k8s/dapr-chart';
+import { DaprMonitoring } from '../constructs/k8s/dapr-monitoring';
 import { DefaultDenyNetworkPolicy } from '../constructs/k8s/default-deny-network-policy';
 import { DaprWorkload } from '../constructs/k8s/dapr-workload';
 import { AppProtocol, WorkloadRole } from '../constructs/k8s/workload-types';
@@ -52,6 +53,7 @@ export interface Platform {
   readonly stateStore: RedisStateStore;
   readonly pubsub: KafkaPubSub;
   readonly resiliency: Resiliency;
+  readonly monitoring: DaprMonitoring;
   readonly workloads: { [appId: string]: DaprWorkload };
 }
 
@@ -136,5 +138,8 @@ export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
   resiliency.targetComponent(pubsub, { retry: publish }, { retry: deliveries });
   for (const app of [w.checkout, w.orders, w.shipping, w.notifications, w.billing, w['dead-letters']]) resiliency.addScope(app);
 
-  return { chart, vault, stateStore, pubsub, resiliency, workloads };
+  // Monitors and alerts, derived from the graph above (rendered into dist/<env>/monitoring.yaml).
+  const monitoring = new DaprMonitoring(chart, 'Monitoring', { controlPlaneHa: env.ha, controlPlaneNamespace: env.controlPlaneNamespace });
+
+  return { chart, vault, stateStore, pubsub, resiliency, monitoring, workloads };
 }

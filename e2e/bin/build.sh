@@ -7,12 +7,16 @@
 #
 #   bash e2e/bin/build.sh kube-apiserver kube-controller-manager kubectl etcd dapr-injector
 #   bash e2e/bin/build.sh --print-path kube-apiserver     # the cached path (builds if missing)
+#   bash e2e/bin/build.sh promtool actionlint              # the CI gates for rules and workflows
 set -euo pipefail
 
 K8S_VERSION=${K8S_VERSION:-1.34.4}        # the Kubernetes minor the harness runs (README: why)
 ETCD_VERSION=${ETCD_VERSION:-3.6.16}
 DAPR_VERSION=${DAPR_VERSION:-1.18.3}
 HELM_VERSION=${HELM_VERSION:-3.19.0}
+# Prometheus 3.16.0 is the Go module github.com/prometheus/prometheus v0.316.0 (3.x.y -> v0.3xx.y).
+PROMETHEUS_VERSION=${PROMETHEUS_VERSION:-3.16.0}
+ACTIONLINT_VERSION=${ACTIONLINT_VERSION:-1.7.12}
 
 CACHE=${DAPR_PLATFORM_CACHE:-$HOME/.cache/dapr-platform}
 export GOFLAGS=${GOFLAGS:--buildvcs=false}
@@ -90,13 +94,38 @@ build_helm() { # <out>
   rm -rf "$w"
 }
 
+# promtool (`promtool check rules`, `promtool test rules`) from the Prometheus module; the version
+# string goes where Prometheus' own release build (.promu.yml) puts it.
+build_promtool() { # <out>
+  local out=$1 w minor patch
+  minor=${PROMETHEUS_VERSION#3.}; patch=${minor#*.}; minor=${minor%%.*}
+  w=$(work_dir)
+  (cd "$w" && go mod init local/promtool-build >/dev/null 2>&1
+   go mod edit -require="github.com/prometheus/prometheus@v0.3$(printf '%02d' "$minor").$patch"
+   printf 'package main\nimport _ "github.com/prometheus/prometheus/cmd/promtool"\n' > tools.go
+   go mod tidy >/dev/null 2>&1 || true
+   go build -trimpath -ldflags "-s -w -X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION" -o "$out" github.com/prometheus/prometheus/cmd/promtool)
+  rm -rf "$w"
+}
+
+# actionlint (lints .github/workflows) from its module; no replace directives, so `go install` works.
+build_actionlint() { # <out>
+  local out=$1 w
+  w=$(work_dir)
+  (cd "$w" && GOBIN="$w" go install -trimpath -ldflags "-s -w -X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION" \
+     "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION" && mv "$w/actionlint" "$out")
+  rm -rf "$w"
+}
+
 path_of() {
   case $1 in
     kube-apiserver|kube-controller-manager|kubectl) echo "$CACHE/bin/$1-$K8S_VERSION/$1" ;;
     etcd) echo "$CACHE/bin/etcd-$ETCD_VERSION/etcd" ;;
     dapr-injector|daprd|dapr-sentry|dapr-placement|dapr-scheduler) echo "$CACHE/bin/$1-$DAPR_VERSION/$1" ;;
     helm) echo "$CACHE/bin/helm-$HELM_VERSION/helm" ;;
-    *) echo "unknown binary '$1' (known: kube-apiserver kube-controller-manager kubectl etcd dapr-injector daprd dapr-sentry dapr-placement dapr-scheduler helm)" >&2; return 2 ;;
+    promtool) echo "$CACHE/bin/promtool-$PROMETHEUS_VERSION/promtool" ;;
+    actionlint) echo "$CACHE/bin/actionlint-$ACTIONLINT_VERSION/actionlint" ;;
+    *) echo "unknown binary '$1' (known: kube-apiserver kube-controller-manager kubectl etcd dapr-injector daprd dapr-sentry dapr-placement dapr-scheduler helm promtool actionlint)" >&2; return 2 ;;
   esac
 }
 
@@ -115,6 +144,8 @@ for name in "$@"; do
       dapr-placement) build_dapr placement "$tmp" ;;
       dapr-scheduler) build_dapr scheduler "$tmp" ;;
       helm) build_helm "$tmp" ;;
+      promtool) build_promtool "$tmp" ;;
+      actionlint) build_actionlint "$tmp" ;;
     esac
     mv "$tmp" "$out"
     $print_only || echo "built $name in $(( $(date +%s) - start )) s: $out" >&2

@@ -21,7 +21,7 @@ import { Kube, KubeObject } from './kube';
 import { helmRelease, PlatformInput, readPlatformInput } from './platform-input';
 import { readProvidedSecrets } from './provided-secrets';
 import { waitFor } from './util';
-import { ClusterContext, installVaultInjector, startDaprInjector } from './webhooks';
+import { ClusterContext, installVaultInjector, startDaprInjector, waitForHostsFile } from './webhooks';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -224,6 +224,7 @@ function envRun(o: Options, env: string, log: (s: string) => void): { checks: Ch
       checks.push(checkWorkloadPods(env, `${w.kind} ${w.metadata.namespace}/${w.metadata.name} (chart)`, w.spec.replicas ?? 1, pods.length, failure));
     }
 
+    waitForHostsFile();
     phase('webhooks');
     // dist/<env>/ through the real API: schemas, defaulting, pruning, PodSecurity, the webhooks.
     r = kube.applyServerSide(docs.map((d) => JSON.stringify(d)).join('\n'), 'argocd-controller');

@@ -27,7 +27,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { Kube, KubeObject, runProgram } from './kube';
 import { startLocalPod } from './local-pod';
 import { HelmReleaseInput } from './platform-input';
-import { freePort, httpStatus, waitFor } from './util';
+import { freePort, httpStatus, sleep, waitFor } from './util';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -85,8 +85,23 @@ function applyObjects(ctx: ClusterContext, objects: readonly KubeObject[], what:
   if (!r.ok) throw new Error(`applying ${what} failed:\n${r.stderr}`);
 }
 
+/** When the API server's private hosts file was last written (ms since the epoch). */
+let hostsWrittenAt = 0;
+
 function addHost(ctx: ClusterContext, name: string): void {
   fs.appendFileSync(path.join(ctx.clusterDir, 'hosts'), `127.0.0.1 ${name}\n`);
+  hostsWrittenAt = Date.now();
+}
+
+/**
+ * The API server is a Go program with the pure-Go resolver, which caches the hosts file and looks at
+ * it again only 5 s after its last read (net/hosts.go, cacheMaxAge). A webhook whose name was added
+ * within those 5 s may not resolve yet, and a webhook with failurePolicy Ignore would then let pods
+ * through unmutated (seen in dev). Call this before creating the pods the webhooks must see.
+ */
+export function waitForHostsFile(): void {
+  const settled = hostsWrittenAt + 5_500 - Date.now();
+  if (settled > 0) sleep(settled);
 }
 
 function firstPod(ctx: ClusterContext, namespace: string, selector: string): KubeObject {
