@@ -68,6 +68,29 @@ function bin(name: string): string {
   return execFileSync('bash', [path.join(REPO, 'e2e', 'bin', 'build.sh'), '--print-path', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 }
 
+/**
+ * The Prometheus Operator release whose CRDs (monitoring.coreos.com/v1) the monitoring objects in
+ * dist/<env>/monitoring.yaml are applied against: a cluster prerequisite, like the operator itself.
+ * The CRDs ship in the operator's published Go module (example/prometheus-operator-crd/), which the
+ * Go module proxy serves; `go mod download` puts them in the module cache, nothing is copied here.
+ */
+const PROMETHEUS_OPERATOR_MODULE = 'github.com/prometheus-operator/prometheus-operator@v0.85.0';
+
+/** Installs the CRDs of the monitoring.coreos.com kinds the documents use (none when they use none). */
+function installPrometheusOperatorCrds(kube: Kube, docs: readonly KubeObject[], env: string, log: (s: string) => void): void {
+  const kinds = [...new Set(docs.filter((d) => String(d.apiVersion).startsWith('monitoring.coreos.com/')).map((d) => d.kind))].sort();
+  if (kinds.length === 0) return;
+  const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', PROMETHEUS_OPERATOR_MODULE], { encoding: 'utf8' }));
+  if (!info.Dir) throw new Error(`go mod download ${PROMETHEUS_OPERATOR_MODULE}: ${info.Error ?? 'no Dir'}`);
+  const dir = path.join(info.Dir, 'example', 'prometheus-operator-crd');
+  const files = kinds.map((k) => path.join(dir, `monitoring.coreos.com_${k.toLowerCase()}s.yaml`));
+  for (const f of files) if (!fs.existsSync(f)) throw new Error(`${env}: no CRD for monitoring.coreos.com kind in ${f}`);
+  const r = kube.applyServerSide(files.map((f) => fs.readFileSync(f, 'utf8')).join('\n---\n'), 'prometheus-operator-crds');
+  if (!r.ok) throw new Error(`${env}: applying the Prometheus Operator CRDs failed: ${r.stderr}`);
+  kube.must(['wait', '--for=condition=Established', '--timeout=60s', ...kinds.map((k) => `crd/${k.toLowerCase()}s.monitoring.coreos.com`)]);
+  log(`[${env}] Prometheus Operator CRDs (${kinds.join(', ')}) from ${PROMETHEUS_OPERATOR_MODULE} (a cluster prerequisite)`);
+}
+
 function readEnvFile(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of fs.readFileSync(path.join(dir, 'cluster.env'), 'utf8').split('\n')) {
@@ -187,6 +210,7 @@ function envRun(o: Options, env: string, log: (s: string) => void): { checks: Ch
     if (!r.ok) throw new Error(`${env}: applying the Dapr ${dapr.version} CRDs failed: ${r.stderr}`);
     kube.must(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '-l', 'app.kubernetes.io/part-of=dapr']);
     log(`[${env}] Dapr ${dapr.version} CRDs from ${path.relative(REPO, crdDir)}`);
+    installPrometheusOperatorCrds(kube, docs, env, log);
 
     // Namespaces and labels as Terraform creates them.
     const nsDocs = input.namespaces.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n.name, labels: n.labels } }));
