@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AppSecretAccess } from '../model/app-secret-access';
 import { IDaprApp } from '../model/dapr-app';
 import { checkAppId, checkNamespace } from '../model/names';
+import { notANumber } from '../model/number-guard';
 import { isStrict } from '../model/profile';
 import { SecretRef } from '../model/secret-ref';
 import { DaprChart, DaprSettings } from './dapr-chart';
@@ -819,10 +820,14 @@ export class DaprWorkload extends Construct implements IDaprApp {
     } else if (image.tag === 'latest') {
       errors.push(`${what}: image '${p.image}' uses 'latest', which moves under a running Deployment: pin a version tag or a digest.`);
     }
-    if (p.appPort !== undefined && (!Number.isInteger(p.appPort) || p.appPort < 1 || p.appPort > 65535 || [3500, DAPR_INTERNAL_GRPC_PORT, 50001].includes(p.appPort))) {
+    const portType = p.appPort === undefined ? undefined : notANumber(what, 'appPort', p.appPort);
+    if (portType) errors.push(portType);
+    else if (p.appPort !== undefined && (!Number.isInteger(p.appPort) || p.appPort < 1 || p.appPort > 65535 || [3500, DAPR_INTERNAL_GRPC_PORT, 50001].includes(p.appPort))) {
       errors.push(`${what}: appPort ${p.appPort} is not a free port (1-65535, not daprd's 3500, 50001 or 50002).`);
     }
-    if (!Number.isInteger(this.replicas) || this.replicas < 1) errors.push(`${what}: replicas ${this.replicas} must be a positive integer.`);
+    const replicasType = notANumber(what, 'replicas', this.replicas);
+    if (replicasType) errors.push(replicasType);
+    else if (!Number.isInteger(this.replicas) || this.replicas < 1) errors.push(`${what}: replicas ${this.replicas} must be a positive integer.`);
     if (this.maxReplicas !== undefined && this.maxReplicas < this.replicas) {
       errors.push(`${what}: maxReplicas ${this.maxReplicas} is below replicas ${this.replicas}: raise it or drop autoscaling.`);
     }
