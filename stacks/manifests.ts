@@ -35,9 +35,16 @@ export function groupManifests(manifests: any[]): ManifestFile[] {
   return [...files.keys()].sort().map((file) => ({ file, documents: files.get(file)! }));
 }
 
+/**
+ * How every document is written. `directives: false` skips yaml's search of each document for tags
+ * that would need a `%TAG` directive (a walk over every node; JSON data never has one), which
+ * writes the same bytes.
+ */
+const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false, directives: false } as const;
+
 /** Renders documents as one multi-document YAML file. */
 export function toYaml(documents: any[]): string {
-  return documents.map((d) => YAML.stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return documents.map((d) => YAML.stringify(d, YAML_OPTIONS)).join('---\n');
 }
 
 /**

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TerraformStack } from 'cdktf';
 import { main, synthesize } from '../stacks/main';
+import { toYaml } from '../stacks/manifests';
 import { Topology, topologyMarkdown } from '../stacks/topology';
 
 // What `npm run synth` leaves behind and how much work it does, independent of timing.
@@ -101,5 +102,32 @@ describe('npm run synth, work', () => {
     const md = topologyMarkdown(topology);
     expect(md).toContain('| a | service | one, two |');
     expect(md).toContain('| b | service | - |');
+  });
+});
+
+describe('YAML writing', () => {
+  // yaml's own class (not exported; the package's entry loads it from its dist/ folder).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Directives } = require(path.join(path.dirname(require.resolve('yaml')), 'doc', 'directives.js'));
+  const docs = [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', annotations: { 'dapr.io/app-port': '8080', b: 'true', c: 'null', d: '~', e: '0x1F', f: '1e3' } } },
+    { apiVersion: 'v1', kind: 'List', items: [{ a: 'multi\nline', b: "it's", c: 'say "hi"', d: '#not a comment', e: '- dash', f: '', g: null, h: [], i: {} }] },
+    { k: '!tag', l: '%directive', m: '---', n: 'a: b', o: ' leading', p: 'trailing ', q: 'x'.repeat(200), r: [1, 2.5, -3, true, false] },
+  ];
+
+  test('writes exactly what YAML.stringify writes with the default directives', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const YAML = require('yaml');
+    expect(toYaml(docs)).toBe(docs.map((d) => YAML.stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'));
+  });
+
+  test('does not walk each document for %TAG directives', () => {
+    const directives = jest.spyOn(Directives.prototype, 'toString');
+    try {
+      toYaml(docs);
+      expect(directives).not.toHaveBeenCalled();
+    } finally {
+      directives.mockRestore();
+    }
   });
 });
