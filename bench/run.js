@@ -286,6 +286,8 @@ function summarize(opts, prepInfo, runs, scaleRuns, policy, policyCli) {
       rssMiB: r1(median(rs.map((r) => r.rssMiB))),
       maxRssMiB: r1(Math.max(...rs.map((r) => r.rssMiB))),
       msPerWorkload: r2(ms / n),
+      cpuMs: r0(median(rs.map((r) => r.cpuMs))),
+      minCpuMs: r0(Math.min(...rs.map((r) => r.cpuMs))),
       k8sObjects: rs[0].k8sObjects,
       terraformResources: rs[0].terraformResources,
       outputMiB: r1(rs[0].bytes / 1048576),
@@ -293,10 +295,26 @@ function summarize(opts, prepInfo, runs, scaleRuns, policy, policyCli) {
       gcMs: r0(median(rs.map((r) => r.gcMs))),
     };
   });
-  // Time per added workload between consecutive sizes (the fixed cost cancels out).
-  const marginal = scaling.slice(1).map((s, i) => ({ from: scaling[i].workloads, to: s.workloads, msPerAddedWorkload: r2((s.ms - scaling[i].ms) / (s.workloads - scaling[i].workloads)) }));
-  const margins = marginal.map((m) => m.msPerAddedWorkload);
-  const flatness = margins.length > 1 ? r3(Math.max(...margins) / Math.min(...margins)) : null;
+  // Time per added workload between consecutive sizes (the fixed cost cancels out). The check
+  // takes CPU time (user + system, all threads) of the least disturbed run of each size: on a
+  // shared machine, wall time also counts the waits for a CPU that other processes hold, and a
+  // difference of two noisy figures carries the noise of both. Wall-time figures are kept beside it.
+  const marginal = scaling.slice(1).map((s, i) => {
+    const p = scaling[i];
+    const added = s.workloads - p.workloads;
+    return {
+      from: p.workloads,
+      to: s.workloads,
+      cpuMsPerAddedWorkload: r2((s.minCpuMs - p.minCpuMs) / added),
+      msPerAddedWorkload: r2((s.minMs - p.minMs) / added),
+      msPerAddedWorkloadMedians: r2((s.ms - p.ms) / added),
+    };
+  });
+  const margins = marginal.map((m) => m.cpuMsPerAddedWorkload);
+  // Growth: the last segment against the first (super-linear work shows here). Spread: largest
+  // against smallest segment (also counts the first segment's extra cost of JIT warm-up).
+  const flatness = margins.length > 1 ? r3(margins[margins.length - 1] / margins[0]) : null;
+  const spread = margins.length > 1 ? r3(Math.max(...margins) / Math.min(...margins)) : null;
   const at = (n) => scaling.find((s) => s.workloads === n);
   const maxRss = Math.max(...scaling.map((s) => s.maxRssMiB));
 
@@ -323,6 +341,7 @@ function summarize(opts, prepInfo, runs, scaleRuns, policy, policyCli) {
     scaling,
     marginal,
     flatness,
+    spread,
     policy: {
       workloads: opts.policySize,
       documents: policy[0].documents,

@@ -21,7 +21,7 @@ const CHECK_LABELS = {
   ms1000: ['1,000 workloads, wall ms', '<'],
   ms5000: ['5,000 workloads, wall ms', '<'],
   rss: ['peak RSS MiB, largest size (max of runs)', '<'],
-  marginalFlatness: ['time per added workload, largest / smallest segment', '<='],
+  marginalFlatness: ['CPU time per added workload, last segment / first', '<='],
 };
 
 const fmt = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n));
@@ -47,17 +47,21 @@ function markdown(r) {
   }
   lines.push(
     '',
-    '| workloads | k8s objects | Terraform resources | output MiB | wall ms, median (min) | peak RSS MiB, median (max) | ms per workload | load / build / validate / render / policy / write ms | of which GC ms |',
-    '|---:|---:|---:|---:|---:|---:|---:|---|---:|',
+    '| workloads | k8s objects | Terraform resources | output MiB | wall ms, median (min) | CPU ms, median (min) | peak RSS MiB, median (max) | ms per workload | load / build / validate / render / policy / write ms | of which GC ms |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
   );
   for (const s of r.scaling) {
     const p = s.phasesMs;
     lines.push(
-      `| ${fmt(s.workloads)} | ${fmt(s.k8sObjects)} | ${fmt(s.terraformResources)} | ${s.outputMiB} | ${fmt(s.ms)} (${fmt(s.minMs)}) | ${s.rssMiB} (${s.maxRssMiB}) | ${s.msPerWorkload} | ${p.load} / ${p.build} / ${p.validate} / ${p.render} / ${p.policy} / ${p.write} | ${fmt(s.gcMs)} |`,
+      `| ${fmt(s.workloads)} | ${fmt(s.k8sObjects)} | ${fmt(s.terraformResources)} | ${s.outputMiB} | ${fmt(s.ms)} (${fmt(s.minMs)}) | ${fmt(s.cpuMs)} (${fmt(s.minCpuMs)}) | ${s.rssMiB} (${s.maxRssMiB}) | ${s.msPerWorkload} | ${p.load} / ${p.build} / ${p.validate} / ${p.render} / ${p.policy} / ${p.write} | ${fmt(s.gcMs)} |`,
     );
   }
   if (r.marginal.length) {
-    lines.push('', `Time per added workload: ${r.marginal.map((m) => `${fmt(m.from)} → ${fmt(m.to)}: ${m.msPerAddedWorkload} ms`).join('; ')}${r.flatness !== null ? ` (largest / smallest ${r.flatness})` : ''}.`);
+    lines.push(
+      '',
+      `Time per added workload, CPU (user + system, all threads; least of the runs of each size): ${r.marginal.map((m) => `${fmt(m.from)} → ${fmt(m.to)}: ${m.cpuMsPerAddedWorkload} ms`).join('; ')}${r.flatness !== null ? `: last segment / first ${r.flatness}, largest / smallest ${r.spread}` : ''}. ` +
+        `Wall, fastest runs: ${r.marginal.map((m) => `${m.msPerAddedWorkload} ms`).join('; ')}; wall, medians: ${r.marginal.map((m) => `${m.msPerAddedWorkloadMedians} ms`).join('; ')}.`,
+    );
   }
   lines.push(
     '',
