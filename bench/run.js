@@ -30,7 +30,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { parseResult, peakRssMiB, RSS_PRELOAD } = require('./lib/child');
+const { commandUsage, parseResult, RSS_PRELOAD } = require('./lib/child');
 const { markdown } = require('./lib/report');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -104,9 +104,10 @@ function measure(label, command, args, env = {}) {
   if (r.status !== 0 || r.error) {
     throw new Error(`${label} failed (${r.error ? r.error.message : `exit ${r.status}${r.signal ? `, ${r.signal}` : ''}`}): ${command} ${args.join(' ')}\n${r.stderr}\n${r.stdout}`);
   }
-  const rssMiB = peakRssMiB(rssFile);
+  const usage = commandUsage(rssFile);
   rm(rssFile);
-  return { wallMs, ...(parseResult(r.stdout) ?? {}), rssMiB, stdout: r.stdout };
+  // The command's own figures (RSS, CPU of all its Node.js processes) over what a script reported.
+  return { wallMs, ...(parseResult(r.stdout) ?? {}), ...usage, stdout: r.stdout };
 }
 
 const node = (label, script, args, env) => measure(label, process.execPath, [script, ...args], env);
@@ -261,7 +262,15 @@ function main(argv) {
 
 function stat(rs, key = 'wallMs') {
   const xs = rs.map((r) => r[key]);
-  return { medianMs: r0(median(xs)), minMs: r0(Math.min(...xs)), rssMiB: r1(median(rs.map((r) => r.rssMiB))), maxRssMiB: r1(Math.max(...rs.map((r) => r.rssMiB))) };
+  const cpu = rs.map((r) => r.cpuMs);
+  return {
+    medianMs: r0(median(xs)),
+    minMs: r0(Math.min(...xs)),
+    cpuMs: r0(median(cpu)),
+    minCpuMs: r0(Math.min(...cpu)),
+    rssMiB: r1(median(rs.map((r) => r.rssMiB))),
+    maxRssMiB: r1(Math.max(...rs.map((r) => r.rssMiB))),
+  };
 }
 
 function summarize(opts, prepInfo, runs, scaleRuns, policy, policyCli) {
@@ -271,7 +280,11 @@ function summarize(opts, prepInfo, runs, scaleRuns, policy, policyCli) {
   const ratios = {};
   for (const k of Object.keys(runs)) {
     if (k === 'floor') continue;
-    ratios[k] = { median: r3(median(runs[k].map((r) => r.wallMs)) / floor), min: r3(Math.min(...runs[k].map((r) => r.wallMs)) / floorMin) };
+    ratios[k] = {
+      median: r3(median(runs[k].map((r) => r.wallMs)) / floor),
+      min: r3(Math.min(...runs[k].map((r) => r.wallMs)) / floorMin),
+      cpu: r3(median(runs[k].map((r) => r.cpuMs)) / median(runs.floor.map((r) => r.cpuMs))),
+    };
   }
   const sizes = [...scaleRuns.keys()];
   const scaling = sizes.map((n) => {

@@ -8,7 +8,7 @@
  *
  * For commands that are not our scripts (`npm run synth`, which starts npm, a shell and node),
  * rss-on-exit.js is preloaded through NODE_OPTIONS: every Node.js process of the command appends
- * its own peak RSS to the file named by BENCH_RSS_FILE, and peakRssMiB() reads the largest.
+ * its own peak RSS and CPU time to the file named by BENCH_RSS_FILE, and commandUsage() reads them.
  */
 const fs = require('fs');
 const path = require('path');
@@ -46,15 +46,21 @@ function parseResult(stdout) {
 
 const RSS_PRELOAD = path.join(__dirname, 'rss-on-exit.js');
 
-/** The largest peak RSS any process of a command wrote into the file (see rss-on-exit.js). */
-function peakRssMiB(file) {
+/**
+ * What the Node.js processes of a command wrote into the file (see rss-on-exit.js): the largest
+ * peak RSS (MiB) and their CPU time together (user + system, ms).
+ */
+function commandUsage(file) {
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const values = text
+  const rows = text
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => Number(l.split(' ')[1]));
-  if (values.length === 0) throw new Error(`no process wrote its peak RSS to ${file}: was ${RSS_PRELOAD} preloaded?`);
-  return Math.round((Math.max(...values) / 1024) * 10) / 10;
+    .map((l) => l.split(' ').map(Number));
+  if (rows.length === 0) throw new Error(`no process wrote its usage to ${file}: was ${RSS_PRELOAD} preloaded?`);
+  return {
+    rssMiB: Math.round((Math.max(...rows.map((r) => r[1])) / 1024) * 10) / 10,
+    cpuMs: Math.round(rows.reduce((n, r) => n + r[2], 0) / 100) / 10,
+  };
 }
 
-module.exports = { MARKER, msSince, report, parseResult, rssMiB, cpuMs, peakRssMiB, RSS_PRELOAD };
+module.exports = { MARKER, msSince, report, parseResult, rssMiB, cpuMs, commandUsage, RSS_PRELOAD };

@@ -37,13 +37,13 @@ function markdown(r) {
     '',
     `Reference platform: ${ref.environments} environments, ${ref.k8sObjects} Kubernetes objects, ${ref.terraformResources} Terraform resources, ${fmt(ref.bytesWritten)} bytes written (floor ${fmt(ref.floorBytesWritten)}).`,
     '',
-    '| command | wall ms, median (min) | / floor, median (min/min) | peak RSS MiB |',
-    '|---|---:|---:|---:|',
-    `| floor: \`node bench/floor.js\`, bare cdk8s + cdktf, same objects, same files | ${fmt(ref.floor.medianMs)} (${fmt(ref.floor.minMs)}) | 1 | ${ref.floor.rssMiB} |`,
+    '| command | wall ms, median (min) | / floor, median (min/min) | CPU ms, median | CPU / floor | peak RSS MiB |',
+    '|---|---:|---:|---:|---:|---:|',
+    `| floor: \`node bench/floor.js\`, bare cdk8s + cdktf, same objects, same files | ${fmt(ref.floor.medianMs)} (${fmt(ref.floor.minMs)}) | 1 | ${fmt(ref.floor.cpuMs)} | 1 | ${ref.floor.rssMiB} |`,
   );
   for (const k of Object.keys(LABELS)) {
     if (!ref[k]) continue;
-    lines.push(`| ${LABELS[k]} | ${fmt(ref[k].medianMs)} (${fmt(ref[k].minMs)}) | ${r.ratios[k].median} (${r.ratios[k].min}) | ${ref[k].rssMiB} |`);
+    lines.push(`| ${LABELS[k]} | ${fmt(ref[k].medianMs)} (${fmt(ref[k].minMs)}) | ${r.ratios[k].median} (${r.ratios[k].min}) | ${fmt(ref[k].cpuMs)} | ${r.ratios[k].cpu} | ${ref[k].rssMiB} |`);
   }
   lines.push(
     '',

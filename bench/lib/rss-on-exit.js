@@ -1,11 +1,12 @@
 'use strict';
 // Preloaded (NODE_OPTIONS=--require) into every Node.js process of a measured command: on exit,
-// appends "<pid> <peak RSS KiB> <argv[1]>" to $BENCH_RSS_FILE. See child.js peakRssMiB().
+// appends "<pid> <peak RSS KiB> <CPU µs> <argv[1]>" to $BENCH_RSS_FILE. See child.js commandUsage().
 const fs = require('fs');
 
 const file = process.env.BENCH_RSS_FILE;
 if (file) {
   process.on('exit', () => {
-    fs.appendFileSync(file, `${process.pid} ${process.resourceUsage().maxRSS} ${process.argv[1] ?? ''}\n`);
+    const u = process.resourceUsage();
+    fs.appendFileSync(file, `${process.pid} ${u.maxRSS} ${u.userCPUTime + u.systemCPUTime} ${process.argv[1] ?? ''}\n`);
   });
 }
