@@ -9,8 +9,13 @@ const ROOT = path.resolve(__dirname, '..');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dapr-ts-register-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-function run(args: string[], cache: string) {
-  return spawnSync(process.execPath, ['-r', './scripts/ts-register.js', ...args], { cwd: ROOT, env: { ...process.env, DAPR_TS_CACHE: cache }, encoding: 'utf8' });
+/** Runs node with the loader; the prefetch worker is off unless asked for (it makes counts racy). */
+function run(args: string[], cache: string, prefetch = false) {
+  return spawnSync(process.execPath, ['-r', './scripts/ts-register.js', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DAPR_TS_CACHE: cache, DAPR_TS_PREFETCH: prefetch ? '1' : '0' },
+    encoding: 'utf8',
+  });
 }
 
 const STATS = "require('./stacks/summary'); process.stdout.write(JSON.stringify(require('./scripts/ts-register.js').stats))";
@@ -39,6 +44,30 @@ describe('ts-register', () => {
     fs.writeFileSync(file, 'export const value: number = 2;\n');
     expect(run(print, cache).stdout).toBe('2');
     expect(fs.readdirSync(cache)).toHaveLength(2);
+  });
+
+  test('on a cold cache, a worker thread transpiles every project source alongside', () => {
+    const cache = path.join(scratch, 'cache-prefetch');
+    // The first require misses and starts the worker; the script then waits until the cache holds
+    // an entry for every distinct project source (or 10 s pass).
+    const script = `
+      require('./stacks/summary');
+      const fs = require('fs');
+      const { projectSources } = require('./scripts/ts-register.js');
+      const want = new Set(projectSources().map((f) => fs.readFileSync(f, 'utf8'))).size;
+      const start = Date.now();
+      const poll = () => {
+        const have = fs.readdirSync(process.env.DAPR_TS_CACHE).filter((f) => f.endsWith('.js')).length;
+        if (have >= want || Date.now() - start > 10000) process.stdout.write(JSON.stringify({ want, have }));
+        else setTimeout(poll, 20);
+      };
+      poll();`;
+    const r = run(['-e', script], cache, true);
+    expect(r.stderr).toBe('');
+    const { want, have } = JSON.parse(r.stdout);
+    expect(want).toBeGreaterThan(50);
+    expect(have).toBe(want);
+    expect(fs.readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   test('synth fails with a clear message on what the type checker would have caught (a port written as a string)', () => {

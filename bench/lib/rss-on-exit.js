@@ -4,7 +4,8 @@
 const fs = require('fs');
 
 const file = process.env.BENCH_RSS_FILE;
-if (file) {
+// Main threads only: a worker thread (the loader's prefetch) reports the whole process again.
+if (file && require('worker_threads').isMainThread) {
   process.on('exit', () => {
     const u = process.resourceUsage();
     fs.appendFileSync(file, `${process.pid} ${u.maxRSS} ${u.userCPUTime + u.systemCPUTime} ${process.argv[1] ?? ''}\n`);
