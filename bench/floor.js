@@ -22,7 +22,7 @@ if (!fixtureFile || !distDir || !cdktfOutDir) throw new Error('usage: node bench
 // it back is part of the floor's cost, like the full synth reads its model.
 const fixture = JSON.parse(fs.readFileSync(fixtureFile, 'utf8'));
 
-const { ApiObject, Chart, Testing } = require('cdk8s');
+const { ApiObject, App, Chart } = require('cdk8s');
 require('cdk8s-plus-28/lib/imports/k8s');
 const { App: TfApp, TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack } = require('cdktf');
 for (const m of fixture.providerModules) require(m);
@@ -81,7 +81,7 @@ const tfApp = new TfApp({ outdir: cdktfOutDir, skipValidation: true });
 let bytes = 0;
 for (const env of fixture.environments) {
   // Kubernetes half: one ApiObject per document, rendered by cdk8s.
-  const k8sApp = Testing.app();
+  const k8sApp = new App({ outdir: path.join(distDir, env.name) });
   const chart = new Chart(k8sApp, env.name);
   env.manifests.forEach((m, i) => new ApiObject(chart, `o${i}`, m));
   const docs = chart.toJson();

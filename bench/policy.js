@@ -14,7 +14,8 @@ const fs = require('fs');
 const path = require('path');
 const { report, msSince } = require('./lib/child');
 
-const engine = require(path.resolve(__dirname, '..', 'build', 'constructs', 'policy', 'engine.js'));
+require('../scripts/ts-register');
+const engine = require(path.resolve(__dirname, '..', 'constructs', 'policy', 'engine.ts'));
 const argv = process.argv.slice(2);
 const loadMs = msSince(start);
 

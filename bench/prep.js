@@ -11,13 +11,14 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const BUILD = path.resolve(__dirname, '..', 'build');
+const ROOT = path.resolve(__dirname, '..');
+require('../scripts/ts-register');
 
 function main(argv) {
   const target = argv[0];
   if (!target) throw new Error('usage: node bench/prep.js <fixture.json>');
-  const { synthesize } = require(path.join(BUILD, 'stacks', 'main.js'));
-  const { groupManifests } = require(path.join(BUILD, 'stacks', 'manifests.js'));
+  const { synthesize } = require(path.join(ROOT, 'stacks', 'main.ts'));
+  const { groupManifests } = require(path.join(ROOT, 'stacks', 'manifests.ts'));
   // write: false writes no files (cdktf still creates its outdir, so give it a temporary one).
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dapr-bench-prep-'));
   const outputs = synthesize({ distDir: path.join(scratch, 'dist'), cdktfOutDir: path.join(scratch, 'cdktf.out'), write: false });

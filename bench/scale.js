@@ -8,7 +8,7 @@
  *   node bench/scale.js <workloads> [--save-docs <file.json>] [--keep]
  *
  * Prints one result line (bench/lib/child.js): { workloads, ms, gcMs, phases, rssMiB, k8sObjects,
- * terraformResources, bytes }.
+ * terraformResources, bytes, sha256 (of the dist files) }.
  * `ms` is measured in-process from before the first require to the end; the orchestrator
  * (bench/run.js) measures wall time around the whole process.
  */
@@ -17,10 +17,10 @@ const { PerformanceObserver } = require('perf_hooks');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { buildGeneratedEnvironment, loadModules, BUILD } = require('./lib/generated-env');
+const { buildGeneratedEnvironment, loadModules, load } = require('./lib/generated-env');
 const { report } = require('./lib/child');
 
-const req = (p) => require(path.join(BUILD, p));
+const req = load;
 const now = () => Number(process.hrtime.bigint() - t0) / 1e6;
 
 // Time spent in garbage collection, which grows with the live heap rather than with the work.
@@ -88,11 +88,13 @@ function main(argv) {
   for (const byName of Object.values(terraform.resource ?? {})) tfResources += Object.keys(byName).length;
   if (saveDocs) fs.writeFileSync(saveDocs, JSON.stringify({ env: g.env.name, profile: g.env.profile, daprVersion: g.env.daprVersion.version, manifests, terraform }));
   if (!keep) fs.rmSync(out, { recursive: true, force: true });
+  const digest = require('crypto').createHash('sha256');
+  for (const f of files) digest.update(`${f.file}\0${f.content}\0`);
   // GC entries reach the observer asynchronously: report once they are in (after `ms` was taken).
   setImmediate(() => {
     gc.takeRecords().forEach((e) => (gcMs += e.duration));
     gc.disconnect();
-    report({ workloads: n, ms: Math.round(ms * 100) / 100, gcMs: Math.round(gcMs), phases, k8sObjects: manifests.length, terraformResources: tfResources, warnings: result.warnings, bytes, ...(keep ? { out } : {}) });
+    report({ workloads: n, ms: Math.round(ms * 100) / 100, gcMs: Math.round(gcMs), phases, k8sObjects: manifests.length, terraformResources: tfResources, warnings: result.warnings, bytes, sha256: digest.digest('hex'), ...(keep ? { out } : {}) });
   });
 }
 

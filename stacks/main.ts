@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App as K8sApp, Testing } from 'cdk8s';
+import { App as K8sApp } from 'cdk8s';
 import { App as TfApp } from 'cdktf';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { validationErrors } from '../constructs/model/validation';
@@ -76,9 +76,13 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
     throw new SynthError([(e as Error).message]);
   }
 
+  // cdktf's App creates its outdir but not the folders above it.
+  fs.mkdirSync(options.cdktfOutDir, { recursive: true });
   const tfApp = new TfApp({ outdir: options.cdktfOutDir, skipValidation: true });
   const built = envs.map((env) => {
-    const k8sApp: K8sApp = Testing.app();
+    // Never synthesized through cdk8s (we render and write the files ourselves), so the outdir is
+    // only recorded; Testing.app() would create a temporary folder per environment and leave it.
+    const k8sApp = new K8sApp({ outdir: path.join(options.distDir, env.name) });
     const platform = buildPlatform(k8sApp, env);
     const stack = addTerraformStack(tfApp, env, platform, running.get(env.name));
     return { env, k8sApp, platform, stack };

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
+import { jsonToYaml } from './yaml-writer';
 
 /** One file of an environment's manifests. */
 export interface ManifestFile {
@@ -39,9 +39,19 @@ export function groupManifests(manifests: any[]): ManifestFile[] {
   return [...files.keys()].sort().map((file) => ({ file, documents: files.get(file)! }));
 }
 
-/** Renders documents as one multi-document YAML file. */
+/**
+ * How every document is written: as `YAML.stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })`
+ * writes it. `directives: false` skips yaml's search of each document for tags that would need a
+ * `%TAG` directive (a walk over every node; JSON data never has one), which writes the same bytes.
+ */
+const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false, directives: false } as const;
+
+/**
+ * Renders documents as one multi-document YAML file, through the JSON-subset writer (same bytes
+ * as yaml, several times faster; yaml writes what it does not handle).
+ */
 export function toYaml(documents: any[]): string {
-  return documents.map((d) => YAML.stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return documents.map((d) => jsonToYaml(d, YAML_OPTIONS)).join('---\n');
 }
 
 /**

@@ -101,10 +101,23 @@ export function topologyMarkdown(t: Topology): string {
   }
   for (const c of t.components) for (const s of c.scopes) lines.push(`  ${id('app', s)} -.- ${id('comp', c.name)}`);
 
+  // The components each app is scoped to, in component order: one pass over every scope list
+  // instead of every component's list per workload.
+  const scopedTo = new Map<string, string[]>();
+  const lastComponent = new Map<string, number>();
+  t.components.forEach((c, i) => {
+    for (const appId of c.scopes) {
+      if (lastComponent.get(appId) === i) continue; // an app listed twice in one component
+      lastComponent.set(appId, i);
+      const names = scopedTo.get(appId);
+      if (names) names.push(c.name);
+      else scopedTo.set(appId, [c.name]);
+    }
+  });
   const table = [
     '| workload | role | scoped to components |',
     '|---|---|---|',
-    ...t.workloads.map((w) => `| ${w.appId} | ${w.role} | ${t.components.filter((c) => c.scopes.includes(w.appId)).map((c) => c.name).join(', ') || '-'} |`),
+    ...t.workloads.map((w) => `| ${w.appId} | ${w.role} | ${scopedTo.get(w.appId)?.join(', ') || '-'} |`),
   ];
   return [
     `# Topology: ${t.environment}`,

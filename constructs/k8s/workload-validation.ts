@@ -3,6 +3,7 @@
  * it renders. Each message names the workload, the bad value and the fix.
  */
 import { checkAppId, checkNamespace } from '../model/names';
+import { notANumber } from '../model/number-guard';
 import { isStrict } from '../model/profile';
 import type { IStateStore } from './dapr-component';
 import type { DaprWorkload } from './dapr-workload';
@@ -41,10 +42,14 @@ export function validateWorkload(m: WorkloadModel, twins: readonly DaprWorkload[
   } else if (image.tag === 'latest') {
     errors.push(`${what}: image '${p.image}' uses 'latest', which moves under a running Deployment: pin a version tag or a digest.`);
   }
-  if (p.appPort !== undefined && (!Number.isInteger(p.appPort) || p.appPort < 1 || p.appPort > 65535 || [3500, DAPR_INTERNAL_GRPC_PORT, 50001].includes(p.appPort))) {
+  const portType = p.appPort === undefined ? undefined : notANumber(what, 'appPort', p.appPort);
+  if (portType) errors.push(portType);
+  else if (p.appPort !== undefined && (!Number.isInteger(p.appPort) || p.appPort < 1 || p.appPort > 65535 || [3500, DAPR_INTERNAL_GRPC_PORT, 50001].includes(p.appPort))) {
     errors.push(`${what}: appPort ${p.appPort} is not a free port (1-65535, not daprd's 3500, 50001 or 50002).`);
   }
-  if (!Number.isInteger(w.replicas) || w.replicas < 1) errors.push(`${what}: replicas ${w.replicas} must be a positive integer.`);
+  const replicasType = notANumber(what, 'replicas', w.replicas);
+  if (replicasType) errors.push(replicasType);
+  else if (!Number.isInteger(w.replicas) || w.replicas < 1) errors.push(`${what}: replicas ${w.replicas} must be a positive integer.`);
   if (w.maxReplicas !== undefined && w.maxReplicas < w.replicas) {
     errors.push(`${what}: maxReplicas ${w.maxReplicas} is below replicas ${w.replicas}: raise it or drop autoscaling.`);
   }

@@ -250,6 +250,7 @@ export class DocumentIndex {
   private readonly networkPolicies = new PodSelectorIndex(['spec', 'podSelector']);
   private readonly terraformSecrets = new Set<string>();
   private readonly defaultDeny = new Set<string>();
+  private readonly componentScopeSets = new Map<DaprComponentDoc, ReadonlySet<string>>();
 
   public constructor(documents: readonly LoadedDocument[]) {
     this.documents = documents;
@@ -339,6 +340,17 @@ export class DocumentIndex {
   /** The Component with this name in the namespace. */
   public component(namespace: string, name: string): DaprComponentDoc | undefined {
     return this.componentsByNs.get(namespace)?.get(name);
+  }
+
+  /**
+   * The app-ids in a Component's `scopes` as a set, built once per Component (a pub/sub is looked
+   * up by every Subscription); undefined when the Component is unscoped.
+   */
+  public scopeSetOf(component: DaprComponentDoc): ReadonlySet<string> | undefined {
+    if (component.scopes === undefined) return undefined;
+    let set = this.componentScopeSets.get(component);
+    if (!set) this.componentScopeSets.set(component, (set = new Set(component.scopes)));
+    return set;
   }
 
   /** Subscriptions of a namespace to a topic of a pub/sub component. */

@@ -318,6 +318,9 @@ export class DaprPlatformStack extends TerraformStack {
   /** The in-cluster brokers (dev only). */
   public readonly devBrokers?: DevBrokers;
 
+  private prepared = false;
+  private rendering?: { [key: string]: any };
+
   public constructor(scope: Construct, id: string, props: DaprPlatformStackProps) {
     super(scope, id);
     const env = id;
@@ -479,5 +482,30 @@ export class DaprPlatformStack extends TerraformStack {
         dependsOn: [this.namespaces.platform[brokersNs], this.vaultAppAccess.kvMount],
       });
     }
+  }
+
+  /**
+   * Prepares the stack for rendering as `App.synth()` does (state backend, cross-stack
+   * references), once: a second call finds nothing left to prepare.
+   */
+  public prepareStack(): void {
+    if (this.prepared) return;
+    super.prepareStack();
+    this.prepared = true;
+  }
+
+  /**
+   * The stack's Terraform JSON, rendered once. Synth checks this object with the policy engine and
+   * `App.synth()` writes the same object, instead of resolving every token of the stack a second
+   * time. The first call prepares the stack and locks its construct tree, so nothing can be added
+   * to a stack after it was rendered (adding throws).
+   */
+  public toTerraform(): any {
+    if (this.rendering === undefined) {
+      this.prepareStack();
+      this.rendering = super.toTerraform();
+      this.node.lock();
+    }
+    return this.rendering;
   }
 }

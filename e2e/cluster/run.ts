@@ -26,7 +26,8 @@ import { ClusterContext, installVaultInjector, startDaprInjector, waitForHostsFi
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
 
-const REPO = path.resolve(__dirname, '..', '..', '..');
+// Run from its source through scripts/ts-register.js (npm run e2e:cluster), two levels below the repository.
+const REPO = path.resolve(__dirname, '..', '..');
 const HERE = path.join(REPO, 'e2e', 'cluster');
 const SHARED = path.resolve(REPO, '..', 'shared');
 export const FIXTURE = path.join(HERE, 'fixtures', 'prod-orders-pod.json');

@@ -1,4 +1,6 @@
+import { DaprVersion } from '../../constructs/model/dapr-version';
 import { EnvironmentProfile } from '../../constructs/model/profile';
+import { DocumentIndex } from '../../constructs/policy/document-index';
 import { SUBSCRIPTION_DEAD_LETTER, SUBSCRIPTION_PUBSUB } from '../../constructs/policy/rules/subscriptions';
 import { findingsOf, findObject, goodProdSet, k8s, kafkaPubSub, messagesOf, redisStateStore, subscription } from './fixtures';
 
@@ -41,6 +43,27 @@ describe('DAPR-SUB-001 pub/sub exists and scopes the subscribers', () => {
     delete unscoped.scopes;
     expect(findingsOf(SUBSCRIPTION_PUBSUB, [k8s(subscription('a', 'orders', '/orders', undefined, ['anyone'])), k8s(unscoped)])).toEqual([]);
     expect(findingsOf(SUBSCRIPTION_PUBSUB, goodProdSet())).toEqual([]);
+  });
+});
+
+describe('DAPR-SUB-001 work', () => {
+  it("reads the pub/sub's scopes once, not once per Subscription", () => {
+    const pubsub = kafkaPubSub();
+    pubsub.scopes = Array.from({ length: 50 }, (_, i) => `app-${i}`);
+    const subs = Array.from({ length: 200 }, (_, i) => k8s(subscription(`s${i}`, `topic-${i}`, '/t', undefined, [`app-${i % 50}`])));
+    const index = new DocumentIndex([k8s(pubsub), ...subs]);
+    // Count every element read of the Component's scope list while the rule runs.
+    let reads = 0;
+    const component = index.components[0] as { scopes?: string[] };
+    component.scopes = new Proxy(component.scopes!, {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string' && /^[0-9]+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const violations = SUBSCRIPTION_PUBSUB.check({ index, profile: EnvironmentProfile.PROD, daprVersion: DaprVersion.LATEST });
+    expect(violations).toEqual([]);
+    expect(reads).toBe(50);
   });
 });
 

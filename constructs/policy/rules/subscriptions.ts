@@ -28,8 +28,8 @@ export const SUBSCRIPTION_PUBSUB: Rule = {
         });
         continue;
       }
-      if (pubsub.scopes === undefined || s.scopes === undefined) continue;
-      const allowed = new Set(pubsub.scopes);
+      const allowed = index.scopeSetOf(pubsub);
+      if (allowed === undefined || s.scopes === undefined) continue;
       const missing = s.scopes.filter((app) => !allowed.has(app));
       if (missing.length === 0) continue;
       out.push({

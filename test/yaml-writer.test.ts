@@ -1,0 +1,59 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { synthesize } from '../stacks/main';
+import { jsonToYaml } from '../stacks/yaml-writer';
+
+// The YAML writer must write exactly what yaml writes, document by document.
+const OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+const yaml = (d: unknown) => YAML.stringify(d, OPTIONS);
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dapr-yaml-writer-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+describe('jsonToYaml', () => {
+  test('every synthesized manifest of every environment, byte for byte', () => {
+    const outputs = synthesize({ distDir: path.join(scratch, 'dist'), cdktfOutDir: path.join(scratch, 'cdktf.out'), write: false });
+    const expected = outputs.flatMap((o) => o.manifests.map(yaml));
+    // The writer handles every manifest itself: yaml writes no document.
+    const fallback = jest.spyOn(YAML.Document.prototype, 'toString');
+    try {
+      expect(outputs.flatMap((o) => o.manifests.map((m) => jsonToYaml(m, OPTIONS)))).toEqual(expected);
+      expect(fallback).not.toHaveBeenCalled();
+    } finally {
+      fallback.mockRestore();
+    }
+    expect(expected.length).toBeGreaterThan(100);
+  });
+
+  // Strings and keys built from the characters and words yaml treats specially.
+  const PIECES = ['a', 'Z', '0', '1', '9', '.', '-', '?', ':', ' ', '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '\t', '\n', '\\', '/', '=', '+', '~', 'e', 'E', 'x', 'o', 'true', 'False', 'NULL', 'null', '.inf', '.NaN', '0x1F', '0o17', '1e3', '---', '...', 'é', '😀', '\u0007', '\u0085', '\u2028', 'yes', 'on'];
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  const randomString = () => Array.from({ length: Math.floor(random() * 5) }, () => pick(PIECES)).join('');
+  const randomValue = (depth: number): unknown => {
+    const r = random();
+    if (depth > 3 || r < 0.45) return pick<unknown>([randomString(), randomString(), 0, -1, 1.5, 1e21, 2 ** 53, -0, NaN, Infinity, true, false, null, undefined, '', ' ']);
+    if (r < 0.7) return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(depth + 1));
+    return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [randomString(), randomValue(depth + 1)]));
+  };
+
+  test('8,000 generated documents of hard cases, byte for byte (yaml writes what the writer does not handle)', () => {
+    for (let i = 0; i < 8_000; i++) {
+      const doc = random() < 0.5 ? { key: randomValue(0), [randomString()]: randomValue(0) } : [randomValue(0), { [randomString()]: randomValue(1) }];
+      expect(jsonToYaml(doc, OPTIONS)).toBe(yaml(doc));
+    }
+  });
+
+  test('shapes: nested sequences and maps, empty collections, undefined members, quoting', () => {
+    const cases: unknown[] = [
+      { a: {}, b: [], c: { d: undefined }, e: [{}, [], [[1, 2], []]], f: [{ g: [{ h: 1 }] }] },
+      { '8080': 1, '': 2, 'a b': 'c d', 'x:y': 'p: q', s: "it's", u: '-', v: '- x', w: '?', z: '@x', n: 1e21, t: 'true', m: 'registry.example.com/app:1.2.3' },
+      [],
+      {},
+      [null, 'null', '~', 'Null', 0, '0', '0.5', '.5', '+1', '1_000'],
+    ];
+    for (const c of cases) expect(jsonToYaml(c, OPTIONS)).toBe(yaml(c));
+  });
+});
