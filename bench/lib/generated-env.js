@@ -81,7 +81,6 @@ function buildGeneratedEnvironment(n, options) {
     consumerGroup: '{appID}',
   });
 
-  const apiToken = x.SecretRef.fromKubernetesSecret('dapr-api-token', 'token');
   const workloads = [];
   for (let i = 0; i < n; i++) {
     const appId = `svc-${String(i).padStart(5, '0')}`;
@@ -92,7 +91,6 @@ function buildGeneratedEnvironment(n, options) {
         appPort: 8080,
         replicas: env.sizes.replicas,
         maxReplicas: env.sizes.maxReplicas,
-        apiTokenSecret: apiToken,
         monitoringNamespaces: env.monitoringNamespaces,
         configurationDefaults: { tracing: { endpointAddress: env.tracing.endpoint, samplingRate: env.tracing.samplingRate, protocol: x.OtelProtocol.GRPC } },
       }),
