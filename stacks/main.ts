@@ -113,6 +113,7 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
       ...groupManifests(manifests).map((f) => ({ file: f.file, content: toYaml(f.documents) })),
       { file: 'TOPOLOGY.md', content: topologyMarkdown(topology) },
       { file: 'topology.json', content: `${JSON.stringify(topology, null, 2)}\n` },
+      { file: 'kafka-topics.json', content: kafkaTopicsFile(env, platform) },
     ];
     const distDir = path.join(options.distDir, env.name);
     if (options.write) writeFiles(distDir, files);
@@ -133,6 +134,18 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
     };
     return { env, platform, manifests, terraform, summary, files, warnings: warnings.get(env.name) ?? [] };
   });
+}
+
+/**
+ * dist/<env>/kafka-topics.json: the declared topics. For managed Kafka it is what the platform team's
+ * tooling applies (docs/kafka-topics.md); for in-cluster Kafka the same topics are Strimzi KafkaTopics
+ * in the Terraform stack, and the file is for review.
+ */
+export function kafkaTopicsFile(env: EnvironmentSpec, platform: Platform): string {
+  const appliedBy = env.kafka.inCluster
+    ? `Terraform: Strimzi KafkaTopic objects in cdktf.out/stacks/${env.name}/cdk.tf.json (StrimziKafkaTopics)`
+    : 'the platform team\'s topic tooling (kafka_topic of the Mongey/kafka Terraform provider, for_each over topics; docs/kafka-topics.md)';
+  return `${JSON.stringify({ environment: env.name, appliedBy, ...platform.topics.manifest() }, null, 2)}\n`;
 }
 
 /** Resource types of a Terraform JSON document, one entry per resource. */
