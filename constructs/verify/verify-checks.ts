@@ -198,7 +198,7 @@ function checkTrustBundle(b: Builder, exp: VerifyExpectations, snap: ClusterSnap
   const ns = exp.controlPlaneNamespace;
   const cmObject = `ConfigMap ${ns}/dapr-trust-bundle`;
   const roots = parsePemBundle(snap.trustBundleConfigMap?.data?.['ca.crt'] ?? '');
-  const rootFix = 'rotate the root (docs/control-plane.md, "Rotating the root"): both roots in the bundle first, then the new issuer';
+  const rootFix = 'rotate the root (docs/control-plane.md, "Rotating the issuer", its paragraph on the root): both roots in the bundle first, then the new issuer';
   if (roots.length === 0) {
     b.add('trust-bundle.root-expiry', CheckNeeds.API, cmObject, false,
       snap.trustBundleConfigMap ? 'no certificate in data["ca.crt"]' : 'not found',
