@@ -68,8 +68,11 @@ export class KafkaTopicCatalog extends Construct {
   private readonly declared = new Map<string, KafkaTopicDeclaration>();
   private readonly errors: string[] = [];
 
-  public constructor(scope: Construct, id: string, private readonly props: KafkaTopicCatalogProps) {
+  private readonly props: KafkaTopicCatalogProps;
+
+  public constructor(scope: Construct, id: string, props: KafkaTopicCatalogProps) {
     super(scope, id);
+    this.props = props;
     this.node.addValidation({ validate: () => [...this.errors, ...this.uncovered()] });
   }
 
@@ -91,7 +94,7 @@ export class KafkaTopicCatalog extends Construct {
    * `replication_factor`, `config`), so the platform team's stack applies it with one `for_each`
    * (docs/kafka-topics.md). Deterministic: topics and config keys sorted.
    */
-  public manifest(): { [key: string]: unknown } {
+  public manifest(): { [key: string]: any } {
     return {
       pubsub: this.props.pubsub.componentName,
       brokers: this.props.pubsub.endpoints.map((e) => `${e.host}:${e.port}`),
