@@ -32,7 +32,7 @@ export const EXPIRY_THRESHOLD_DAYS = 30;
 
 /** Why `--smoke` is refused here (see NOTES/README: the smoke tests need a real cluster). */
 export const SMOKE_UNSUPPORTED =
-  "--smoke is not available: the smoke tests (an invocation along an allowed and a denied edge, a state round trip, a publish) go through a caller's daprd HTTP API, which listens on the pod's loopback only (dapr.io/sidecar-listen-addresses default) and requires the app's Dapr API token; reaching it needs kubectl port-forward or an exec into the app container, and running pods. Run them on a real cluster from the app's own smoke job; verify checks everything up to the sidecars.";
+  "--smoke is not available: the smoke tests (an invocation along an allowed and a denied edge, a state round trip, a publish) go through a caller's daprd HTTP API, which listens on the pod's loopback only (the real 1.18.3 injector gives daprd '--dapr-listen-addresses [::1],127.0.0.1', e2e/cluster/fixtures/prod-orders-pod.json) and requires the app's Dapr API token; reaching it needs kubectl port-forward or an exec into the app container, and running pods. Run them on a real cluster from the app's own smoke job; verify checks everything up to the sidecars.";
 
 interface Options {
   env: string;

@@ -1,10 +1,12 @@
 /** Synth warns when the committed Sentry issuer expires within the environment's threshold (DAPR-CA-001). */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { issuerExpiryWarnings, issuerWarningDays } from '../constructs/model/issuer-expiry';
 import { EnvironmentProfile } from '../constructs/model/profile';
 import { synthesize } from '../stacks/main';
+import { readIssuerRecords } from '../stacks/sentry-issuers';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'issuer-expiry-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -41,5 +43,17 @@ describe('DAPR-CA-001: the committed issuer expiry', () => {
       "issuer record of 'staging' in r.json: notAfter 'soon' is not an RFC 3339 time: run 'node scripts/record-issuer.js --env staging' again.",
     ]);
     expect(issuerExpiryWarnings({ ...base, profile: EnvironmentProfile.DEV, rotation: 1, record: { rotation: 1, notAfter: '2027-03-01T00:00:00Z' } })).toEqual([]);
+  });
+});
+
+describe('scripts/record-issuer.js', () => {
+  test('writes the record synth reads, environments sorted, and refuses a bad time', () => {
+    const file = path.join(dir, 'sentry-issuers.json');
+    const run = (...args: string[]) => execFileSync('node', [path.join(__dirname, '..', 'scripts', 'record-issuer.js'), '--file', file, ...args], { encoding: 'utf8', stdio: 'pipe' });
+    run('--env', 'prod', '--rotation', '2', '--not-after', '2027-11-01T10:00:00Z');
+    run('--env', 'staging', '--not-after', '2027-09-01T10:00:00Z');
+    expect(readIssuerRecords(file)).toEqual({ prod: { rotation: 2, notAfter: '2027-11-01T10:00:00Z' }, staging: { rotation: 1, notAfter: '2027-09-01T10:00:00Z' } });
+    expect(Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).environments)).toEqual(['prod', 'staging']);
+    expect(() => run('--env', 'prod', '--not-after', 'next year')).toThrow(/not an RFC 3339 time: 'next year'/);
   });
 });
