@@ -17,10 +17,12 @@ import { CleanupPolicy } from '../constructs/model/kafka-topic';
 import { EnvironmentProfile } from '../constructs/model/profile';
 import { strimziKafkaTopic } from '../constructs/terraform/strimzi-kafka-topics';
 import { DEV, PROD, STAGING } from '../stacks/environments';
-import { kafkaTopicsFile } from '../stacks/main';
+import { kafkaTopicsFile, synthesize } from '../stacks/main';
 import { buildPlatform } from '../stacks/platform';
 import { daprChart, errorsOf } from './helpers';
 import { describeWithShared, SHARED_DIR } from './shared-reference';
+
+const tmp = path.join(__dirname, '..', 'build', 'kafka-topics-test');
 
 function pubsubChart(profile: EnvironmentProfile, brokerAutoCreate?: boolean) {
   const chart = daprChart({ profile });
@@ -52,6 +54,20 @@ describe('KafkaTopicCatalog', () => {
       ],
     });
     expect(errorsOf(p.chart)).toEqual([]);
+  });
+
+  test('dev: the Strimzi Kafka creates no topic on first use, as the declaration says; its KafkaTopics depend on the Kafka', () => {
+    const [out] = synthesize({ only: ['dev'], distDir: tmp, cdktfOutDir: tmp, write: false });
+    const manifests = Object.entries<any>(out.terraform.resource.kubernetes_manifest);
+    const kafka = manifests.map(([, r]) => r.manifest).find((m) => m.kind === 'Kafka');
+    expect(kafka.spec.kafka.config['auto.create.topics.enable']).toBe(false);
+    expect(JSON.parse(kafkaTopicsFile(DEV, out.platform)).brokerAutoCreate).toBe(false);
+    expect(manifests.find(([, r]) => r.manifest.kind === 'Kafka')![0]).toBe('dev-brokers_kafka_2F19F2DF');
+    const topics = manifests.filter(([, r]) => r.manifest.kind === 'KafkaTopic');
+    expect(topics.map(([, r]) => [r.manifest.metadata.namespace, r.manifest.metadata.labels['strimzi.io/cluster'], r.manifest.spec.topicName, r.depends_on])).toEqual([
+      ['data', 'events', 'shipment-created', ['kubernetes_manifest.dev-brokers_kafka_2F19F2DF']],
+      ['data', 'events', 'shipment-created-dlq', ['kubernetes_manifest.dev-brokers_kafka_2F19F2DF']],
+    ]);
   });
 
   test('managed Kafka (staging, prod): three replicas, two in sync, a week of events, four weeks of dead letters', () => {

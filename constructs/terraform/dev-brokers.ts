@@ -285,6 +285,8 @@ export class DevBrokers extends Construct {
               'transaction.state.log.min.isr': 1,
               'default.replication.factor': 1,
               'min.insync.replicas': 1,
+              // As managed Kafka: topics exist only when declared (KafkaTopicCatalog, StrimziKafkaTopics).
+              'auto.create.topics.enable': false,
             },
           },
           entityOperator: { topicOperator: {}, userOperator: {} },
