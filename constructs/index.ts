@@ -16,6 +16,7 @@ export { AlertingRule, AlertSeverity, RuleGroup } from './model/alerting-rule';
 export { DaprMetricCatalogue, MetricExporter, MetricSpec, MetricType } from './model/dapr-metrics';
 export { ComponentMetadataSpec, DaprVersion, MetadataFieldSpec } from './model/dapr-version';
 export { MtlsPolicy, MtlsPolicyProps } from './model/mtls-policy';
+export { CleanupPolicy, KafkaTopicDeclaration, KafkaTopicOverrides, KafkaTopicSettings } from './model/kafka-topic';
 export { EnvironmentProfile } from './model/profile';
 export { ISecretStore, SecretRef } from './model/secret-ref';
 
@@ -48,6 +49,7 @@ export { DefaultDenyNetworkPolicy, DefaultDenyNetworkPolicyProps } from './k8s/d
 export { ImportedComponent, ImportedComponentProps } from './k8s/imported-component';
 export { ImportedVaultSecretStore, ImportedVaultSecretStoreProps } from './k8s/imported-vault-secret-store';
 export { InitialOffset, KafkaAuthType, KafkaPubSub, KafkaPubSubProps, SaslMechanism } from './k8s/kafka-pub-sub';
+export { DeclareTopicOptions, KafkaTopicCatalog, KafkaTopicCatalogProps } from './k8s/kafka-topic-catalog';
 export {
   AccessAction,
   FeatureFlag,
@@ -93,6 +95,7 @@ export {
 } from './terraform/dapr-control-plane';
 export { DaprPlatformStack, DaprPlatformStackProps } from './terraform/dapr-platform-stack';
 export { DevBrokers, DevBrokersProps } from './terraform/dev-brokers';
+export { StrimziKafkaTopics, StrimziKafkaTopicsProps } from './terraform/strimzi-kafka-topics';
 export { ClusterRootCaConfigMapOptions, KubernetesApiCa } from './terraform/kubernetes-api-ca';
 export { Namespaces, NamespacesProps, PodSecurityLevel } from './terraform/namespaces';
 export {

@@ -13,6 +13,7 @@ import * as path from 'path';
 import { App as K8sApp } from 'cdk8s';
 import { App as TfApp } from 'cdktf';
 import { DaprVersion } from '../constructs/model/dapr-version';
+import { issuerExpiryWarnings } from '../constructs/model/issuer-expiry';
 import { validationErrors } from '../constructs/model/validation';
 import { checkDocuments, documentsFromObjects, Finding, Severity } from '../constructs/policy/engine';
 import { ENVIRONMENTS, EnvironmentSpec } from './environments';
@@ -21,6 +22,7 @@ import { buildPlatform, Platform } from './platform';
 import { countBy, EnvironmentSummary, formatSummary, resourceTotals } from './summary';
 import { addTerraformStack } from './terraform';
 import { topologyMarkdown, topologyOf } from './topology';
+import { DEFAULT_ISSUER_RECORD, readIssuerRecords } from './sentry-issuers';
 import { DEFAULT_VERSION_LOCK, VersionLock, readVersionLock, runningVersion, versionLockText } from './version-lock';
 
 /** What one environment produced, in memory. */
@@ -51,6 +53,10 @@ export interface SynthOptions {
   readonly versionLock?: string;
   /** After a successful synth, write the pinned versions into the lock (only with `write`). Default false. */
   readonly updateVersionLock?: boolean;
+  /** The Sentry issuer record (stacks/sentry-issuers.json under the working directory by default). */
+  readonly issuerRecord?: string;
+  /** The date the issuer's expiry is compared with. Default: now. */
+  readonly now?: Date;
 }
 
 /** Thrown when the model is invalid: carries every error of every environment. */
@@ -107,6 +113,18 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
   }
   if (policyErrors.length) throw new SynthError(policyErrors);
 
+  // The committed Sentry issuer's expiry (environments with a Vault CA): warnings, not errors.
+  const recordFile = options.issuerRecord ?? DEFAULT_ISSUER_RECORD;
+  const records = readIssuerRecords(recordFile);
+  for (const b of built) {
+    const bundle = b.stack.sentryTrustBundle;
+    if (!bundle) continue;
+    const messages = issuerExpiryWarnings({ env: b.env.name, profile: b.env.profile, rotation: bundle.rotation, record: records[b.env.name], now: options.now ?? new Date(), recordFile });
+    warnings.get(b.env.name)!.push(...messages.map((message) => ({
+      ruleId: 'DAPR-CA-001', severity: Severity.WARNING, object: `SentryTrustBundle ${bundle.node.path}`, file: recordFile, message, link: 'docs/control-plane.md#rotating-the-issuer',
+    })));
+  }
+
   if (options.write) tfApp.synth();
   if (options.write && options.updateVersionLock) {
     fs.writeFileSync(lockFile, versionLockText(lock, Object.fromEntries(envs.map((e) => [e.name, e.daprVersion.version]))));
@@ -117,6 +135,7 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
       ...groupManifests(manifests).map((f) => ({ file: f.file, content: toYaml(f.documents) })),
       { file: 'TOPOLOGY.md', content: topologyMarkdown(topology) },
       { file: 'topology.json', content: `${JSON.stringify(topology, null, 2)}\n` },
+      { file: 'kafka-topics.json', content: kafkaTopicsFile(env, platform) },
     ];
     const distDir = path.join(options.distDir, env.name);
     if (options.write) writeFiles(distDir, files);
@@ -137,6 +156,18 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
     };
     return { env, platform, manifests, terraform, summary, files, warnings: warnings.get(env.name) ?? [] };
   });
+}
+
+/**
+ * dist/<env>/kafka-topics.json: the declared topics. For managed Kafka it is what the platform team's
+ * tooling applies (docs/kafka-topics.md); for in-cluster Kafka the same topics are Strimzi KafkaTopics
+ * in the Terraform stack, and the file is for review.
+ */
+export function kafkaTopicsFile(env: EnvironmentSpec, platform: Platform): string {
+  const appliedBy = env.kafka.inCluster
+    ? `Terraform: Strimzi KafkaTopic objects in cdktf.out/stacks/${env.name}/cdk.tf.json (StrimziKafkaTopics)`
+    : 'the platform team\'s topic tooling (kafka_topic of the Mongey/kafka Terraform provider, for_each over topics; docs/kafka-topics.md)';
+  return `${JSON.stringify({ environment: env.name, appliedBy, ...platform.topics.manifest() }, null, 2)}\n`;
 }
 
 /** Resource types of a Terraform JSON document, one entry per resource. */

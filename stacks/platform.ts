@@ -5,6 +5,7 @@ import { DefaultDenyNetworkPolicy } from '../constructs/k8s/default-deny-network
 import { DaprWorkload } from '../constructs/k8s/dapr-workload';
 import { AppProtocol, WorkloadRole } from '../constructs/k8s/workload-types';
 import { KafkaPubSub, SaslMechanism } from '../constructs/k8s/kafka-pub-sub';
+import { KafkaTopicCatalog } from '../constructs/k8s/kafka-topic-catalog';
 import { HttpVerb, OtelProtocol } from '../constructs/k8s/mtls-configuration';
 import { KeyPrefix, RedisStateStore } from '../constructs/k8s/redis-state-store';
 import { Resiliency, RetryBackoff } from '../constructs/k8s/resiliency';
@@ -52,6 +53,8 @@ export interface Platform {
   readonly vault: VaultSecretStore;
   readonly stateStore: RedisStateStore;
   readonly pubsub: KafkaPubSub;
+  /** The pub/sub's topics and their settings (Strimzi KafkaTopics in dev, the topic manifest for managed Kafka). */
+  readonly topics: KafkaTopicCatalog;
   readonly resiliency: Resiliency;
   readonly monitoring: DaprMonitoring;
   readonly workloads: { [appId: string]: DaprWorkload };
@@ -127,6 +130,10 @@ export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
   }
   w['dead-letters'].subscribe(pubsub, SHIPMENT_CREATED_DLQ, { route: `/events/${SHIPMENT_CREATED_DLQ}` });
 
+  // The topics those edges name, with the environment profile's settings; the dead-letter topic has its own retention.
+  const topics = new KafkaTopicCatalog(chart, 'Topics', { pubsub, profile: env.profile });
+  topics.declare(SHIPMENT_CREATED, { deadLetterTopic: SHIPMENT_CREATED_DLQ });
+
   // Resiliency for the invocation and pub/sub paths.
   const resiliency = new Resiliency(chart, 'Resiliency', { name: 'order-paths' });
   const timeout = resiliency.addTimeout('invocation', Duration.seconds(5));
@@ -141,5 +148,5 @@ export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
   // Monitors and alerts, derived from the graph above (rendered into dist/<env>/monitoring.yaml).
   const monitoring = new DaprMonitoring(chart, 'Monitoring', { controlPlaneHa: env.ha, controlPlaneNamespace: env.controlPlaneNamespace });
 
-  return { chart, vault, stateStore, pubsub, resiliency, monitoring, workloads };
+  return { chart, vault, stateStore, pubsub, topics, resiliency, monitoring, workloads };
 }

@@ -2,6 +2,7 @@ import { App } from 'cdktf';
 import { DaprWorkload } from '../constructs/k8s/dapr-workload';
 import { HaDecision } from '../constructs/terraform/dapr-control-plane';
 import { DaprPlatformStack } from '../constructs/terraform/dapr-platform-stack';
+import { StrimziKafkaTopics } from '../constructs/terraform/strimzi-kafka-topics';
 import { RootCaSource } from '../constructs/terraform/sentry-trust-bundle';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { EnvironmentSpec } from './environments';
@@ -15,7 +16,7 @@ import { Platform } from './platform';
 export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Platform, runningDaprVersion?: DaprVersion): DaprPlatformStack {
   const r = env.controlPlaneResources;
   const devBrokerNs = env.redis.inCluster ? env.redis.host.split('.')[1] : undefined;
-  return new DaprPlatformStack(app, env.name, {
+  const stack = new DaprPlatformStack(app, env.name, {
     profile: env.profile,
     daprVersion: env.daprVersion,
     runningDaprVersion,
@@ -53,4 +54,14 @@ export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Plat
     stateRegion: env.terraformState?.region,
     stateKmsKeyId: env.terraformState?.kmsKeyId,
   });
+  // In-cluster Kafka: the declared topics as Strimzi KafkaTopics next to their Kafka.
+  if (stack.devBrokers && env.kafka.inCluster) {
+    new StrimziKafkaTopics(stack.devBrokers, 'topics', {
+      topics: platform.topics.topics,
+      clusterName: stack.devBrokers.kafkaClusterName,
+      namespace: stack.devBrokers.namespace,
+      dependsOn: [stack.devBrokers.kafkaCluster],
+    });
+  }
+  return stack;
 }

@@ -75,7 +75,7 @@ describe('the pipeline (.github)', () => {
   });
 
   test('the command check refuses what the repository does not have', () => {
-    expect(notARepoCommand('npm run verify -- --env prod', ROOT)).toBe("'npm run verify -- --env prod' is not an npm script of package.json");
+    expect(notARepoCommand('npm run verify-all -- --env prod', ROOT)).toBe("'npm run verify-all -- --env prod' is not an npm script of package.json");
     expect(notARepoCommand('cdktf deploy prod', ROOT)).toBe("'cdktf' is not a command of the repository");
     expect(notARepoCommand('bash scripts/nothing.sh', ROOT)).toBe('scripts/nothing.sh is not a file of the repository');
   });

@@ -117,6 +117,12 @@ export class DevBrokers extends Construct {
   public readonly redis: Release;
   /** The Strimzi operator release. */
   public readonly strimzi: Release;
+  /** The Strimzi `Kafka` cluster (what its topics depend on). */
+  public readonly kafkaCluster: Manifest;
+  /** Name of the Strimzi `Kafka` cluster. */
+  public readonly kafkaClusterName: string;
+  /** Namespace of the brokers. */
+  public readonly namespace: string;
 
   public constructor(scope: Construct, id: string, props: DevBrokersProps) {
     super(scope, id);
@@ -257,6 +263,8 @@ export class DevBrokers extends Construct {
       },
       dependsOn: [this.strimzi],
     });
+    this.namespace = ns;
+    this.kafkaClusterName = kafkaCluster;
     const kafka = new Manifest(this, 'kafka', {
       manifest: {
         apiVersion: 'kafka.strimzi.io/v1beta2',
@@ -277,6 +285,8 @@ export class DevBrokers extends Construct {
               'transaction.state.log.min.isr': 1,
               'default.replication.factor': 1,
               'min.insync.replicas': 1,
+              // As managed Kafka: topics exist only when declared (KafkaTopicCatalog, StrimziKafkaTopics).
+              'auto.create.topics.enable': false,
             },
           },
           entityOperator: { topicOperator: {}, userOperator: {} },
@@ -286,6 +296,7 @@ export class DevBrokers extends Construct {
       timeouts: { create: '15m', update: '15m' },
       dependsOn: [this.strimzi, nodePool],
     });
+    this.kafkaCluster = kafka;
     new Manifest(this, 'kafka-user', {
       manifest: {
         apiVersion: 'kafka.strimzi.io/v1beta2',

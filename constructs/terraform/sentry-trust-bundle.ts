@@ -145,6 +145,8 @@ export class SentryTrustBundle extends Construct implements ISentryCa {
   public readonly rootMount?: Mount;
   /** The issuer certificate (signed by the root). */
   public readonly issuerCertificate: PkiSecretBackendRootSignIntermediate;
+  /** The issuer generation declared (`rotation`). */
+  public readonly rotation: number;
 
   public constructor(scope: Construct, id: string, props: SentryTrustBundleProps) {
     super(scope, id);
@@ -153,6 +155,7 @@ export class SentryTrustBundle extends Construct implements ISentryCa {
     const rootTtl = props.rootTtl ?? (create ? Duration.days(3650) : undefined);
     const issuerTtl = props.issuerTtl ?? Duration.days(365);
     const rotation = props.rotation ?? 1;
+    this.rotation = rotation;
     const algorithm = props.keyAlgorithm ?? CaKeyAlgorithm.EC_P256;
     const prefix = props.outputPrefix ?? 'sentry';
     const lifecycle = props.preventDestroy ? { preventDestroy: true } : undefined;

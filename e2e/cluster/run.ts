@@ -15,7 +15,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { readManifestDir } from '../../constructs/verify/verify-expectations';
 import { Check, CheckStatus, checkApplyWarnings, checkPod, checkWorkloadPods, formatCheck, ObjectKeys } from './assertions';
 import { Kube, KubeObject } from './kube';
 import { helmRelease, PlatformInput, readPlatformInput } from './platform-input';
@@ -102,15 +102,7 @@ function readEnvFile(dir: string): Record<string, string> {
 }
 
 function readDocs(dir: string): KubeObject[] {
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.isDirectory()) walk(path.join(d, e.name));
-      else if (/\.ya?ml$/.test(e.name)) files.push(path.join(d, e.name));
-    }
-  };
-  walk(dir);
-  return files.flatMap((f) => parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJSON()).filter((o: Json) => o?.kind));
+  return readManifestDir(dir) as KubeObject[];
 }
 
 function keysOf(kube: Kube, kind: 'secrets' | 'configmaps', namespace: string): Map<string, Set<string>> {
