@@ -107,9 +107,12 @@ describe('prod: the production setup of the seed', () => {
     }
   });
 
-  test('the Argo CD Application syncs dist/prod with prune and self-heal', () => {
+  test('the Argo CD Application syncs every YAML manifest of dist/prod, apps/ included, with prune and self-heal', () => {
     const app = resources(prod, 'kubernetes_manifest').map((r) => r.manifest).find((m) => m.kind === 'Application');
-    expect(app.spec.source).toEqual({ repoURL: 'https://git.example.com/logistics/dapr-platform.git', targetRevision: 'main', path: 'dist/prod' });
+    expect(app.spec.source).toEqual({
+      repoURL: 'https://git.example.com/logistics/dapr-platform.git', targetRevision: 'main', path: 'dist/prod',
+      directory: { recurse: true, include: '*.yaml' },
+    });
     expect(app.spec.syncPolicy.automated).toMatchObject({ prune: true, selfHeal: true });
   });
 

@@ -52,6 +52,9 @@ export interface ArgoCdApplicationProps {
  * `kubernetes_manifest` needs the Application CRD (Argo CD installed) at plan time.
  */
 export class ArgoCdApplication extends Construct {
+  /** The files of the synced folder Argo CD applies: the YAML manifests synth writes, in any subfolder. */
+  public static readonly MANIFEST_GLOB = '*.yaml';
+
   /** Resource-level annotation key that stops Argo CD from pruning or deleting an object. */
   public static readonly KEEP_DATA_ANNOTATION = 'argocd.argoproj.io/sync-options';
   /** Its value: never prune, never delete with the Application. */
@@ -148,7 +151,16 @@ export class ArgoCdApplication extends Construct {
       },
       spec: {
         project,
-        source: { repoURL: props.repoUrl, targetRevision: props.targetRevision, path: props.path },
+        // Argo CD reads only the top folder of a directory source unless `recurse` is set (apps/ holds
+        // every Deployment), and loads *.json as manifests too (topology.json, kafka-topics.json are
+        // not Kubernetes objects): reposerver/repository/repository.go of Argo CD 3.5.1 matches
+        // `include` against the path relative to `path` with a glob whose `*` crosses folders.
+        source: {
+          repoURL: props.repoUrl,
+          targetRevision: props.targetRevision,
+          path: props.path,
+          directory: { recurse: true, include: ArgoCdApplication.MANIFEST_GLOB },
+        },
         destination: { server, namespace: props.destinationNamespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true, allowEmpty: false },

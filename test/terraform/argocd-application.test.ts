@@ -24,7 +24,12 @@ describe('ArgoCdApplication', () => {
     expect(application.kind).toBe('Application');
     expect(application.metadata).toEqual({ name: 'dapr-platform-prod', namespace: 'argocd', labels: { 'app.kubernetes.io/managed-by': 'dapr-platform' } });
     expect(application.spec.project).toBe('dapr-platform-prod');
-    expect(application.spec.source).toEqual({ repoURL: 'https://github.com/acme/platform.git', targetRevision: 'main', path: 'dist/prod' });
+    // recurse: dist/<env>/apps/ holds the Deployments (Argo CD reads only the top folder without it);
+    // include: only YAML, since Argo CD would load topology.json and kafka-topics.json as manifests.
+    expect(application.spec.source).toEqual({
+      repoURL: 'https://github.com/acme/platform.git', targetRevision: 'main', path: 'dist/prod',
+      directory: { recurse: true, include: '*.yaml' },
+    });
     expect(application.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'shop' });
     expect(manifest.field_manager).toEqual({ name: 'dapr-platform', force_conflicts: false });
   });
