@@ -80,7 +80,7 @@ describe('DAPR-HTTP-003 auth.secretStore exists and is scoped', () => {
     const docs = docsWith((e) => (e.scopes = ['order-api', 'order-worker']));
     findObject(docs, 'Component', 'vault').scopes = ['order-api'];
     expect(messagesOf(HTTP_ENDPOINT_SECRET_STORE, docs)).toEqual([
-      "HTTPEndpoint orders/payments-api reads its secrets through 'vault', but Component orders/vault is not scoped to 'order-worker', so the endpoint fails to load in that app: add 'order-worker' to the scopes of 'vault'.",
+      "HTTPEndpoint orders/payments-api reads its secrets through 'vault', but Component orders/vault is not scoped to 'order-worker', so that app cannot resolve the secretKeyRefs and the endpoint fails to load: add 'order-worker' to the scopes of 'vault'.",
     ]);
   });
   it('passes on the built-in kubernetes store and on no auth', () => {

@@ -1,13 +1,11 @@
 import { DaprComponentDoc, DocumentIndex } from '../document-index';
 import { Rule, RuleViolation, Severity } from '../types';
 import { asString, compareStrings, didYouMean, getPath, quoteList } from '../util';
-import { ALL_PROFILES, inNamespace, isTrue, metadataValue, PROD_ONLY, STRICT_PROFILES } from './common';
+import { ALL_PROFILES, BUILTIN_SECRET_STORE, inNamespace, isTrue, metadataValue, PROD_ONLY, secretStoreProblem, secretStoresByNamespace, STRICT_PROFILES } from './common';
 
 const SCOPES_DOC = 'https://docs.dapr.io/operations/components/component-scopes/';
 const SECRETS_DOC = 'https://docs.dapr.io/operations/components/component-secrets/';
 
-/** The built-in secret store every sidecar has (unless disabled): Kubernetes Secrets of the component's namespace. */
-const BUILTIN_SECRET_STORE = 'kubernetes';
 
 /**
  * Metadata names the runtime (daprd) reads itself, valid on every component of a type prefix
@@ -134,42 +132,16 @@ export const COMPONENT_SECRET_STORE: Rule = {
   why: SECRETS_DOC,
   check: ({ index }) => {
     const out: RuleViolation[] = [];
-    const storesByNs = new Map<string, string[]>();
-    for (const x of index.components) {
-      if (!x.type.startsWith('secretstores.')) continue;
-      const list = storesByNs.get(x.object.namespace);
-      if (list) list.push(x.object.name);
-      else storesByNs.set(x.object.namespace, [x.object.name]);
-    }
+    const stores = secretStoresByNamespace(index);
     for (const c of index.components) {
-      const storeName = c.secretStore;
-      if (storeName === undefined || storeName === '' || storeName === BUILTIN_SECRET_STORE) continue;
-      const ns = c.object.namespace;
-      const store = index.component(ns, storeName);
-      if (!store || !store.type.startsWith('secretstores.')) {
-        const stores = storesByNs.get(ns) ?? [];
-        out.push(
-          v(
-            c,
-            store
-              ? `${c.object.ref} reads its secrets through auth.secretStore '${storeName}', but that Component has type '${store.type}', not a secretstores.* type: point auth.secretStore at a secret store.`
-              : `${c.object.ref} reads its secrets through auth.secretStore '${storeName}', but there is no secret store Component '${storeName}' ${inNamespace(ns)}${didYouMean(storeName, stores)}: ` +
-                  `add it, or use ${stores.length > 0 ? `one of ${quoteList(stores)}` : "'kubernetes' (Kubernetes Secrets of the namespace)"}.`,
-          ),
-        );
-        continue;
-      }
-      if (store.scopes === undefined) continue;
-      const storeApps = new Set(store.scopes);
-      const missing = appsOf(index, c).filter((a) => !storeApps.has(a));
-      if (missing.length === 0) continue;
-      out.push(
-        v(
-          c,
-          `${c.object.ref} reads its secrets through '${storeName}', but ${store.object.ref} is not scoped to ${quoteList(missing)}, ` +
-            `so ${missing.length === 1 ? 'that app' : 'those apps'} cannot resolve the secretKeyRefs and the component fails to load: add ${quoteList(missing)} to the scopes of '${storeName}'.`,
-        ),
-      );
+      const problem = secretStoreProblem(index, stores, {
+        ref: c.object.ref,
+        ns: c.object.namespace,
+        storeName: c.secretStore,
+        apps: appsOf(index, c),
+        failure: 'the component fails to load',
+      });
+      if (problem) out.push(v(c, problem));
     }
     return out;
   },

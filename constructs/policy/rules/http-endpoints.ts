@@ -2,7 +2,7 @@ import { isSensitiveHeaderName } from '../../model/sensitive-header';
 import { DocumentIndex, K8sObject } from '../document-index';
 import { Rule, RuleViolation, Severity } from '../types';
 import { asArray, asObject, asString, asStringList, didYouMean, getPath, quoteList } from '../util';
-import { ALL_PROFILES, inNamespace, STRICT_PROFILES } from './common';
+import { ALL_PROFILES, BUILTIN_SECRET_STORE, inNamespace, secretStoreProblem, secretStoresByNamespace, STRICT_PROFILES } from './common';
 
 const HTTP_ENDPOINT_DOC = 'https://docs.dapr.io/reference/resource-specs/httpendpoints-schema/';
 const SECRETS_DOC = 'https://docs.dapr.io/operations/components/component-secrets/';
@@ -99,35 +99,17 @@ export const HTTP_ENDPOINT_SECRET_STORE: Rule = {
   why: SECRETS_DOC,
   check: ({ index }) => {
     const out: RuleViolation[] = [];
+    const stores = secretStoresByNamespace(index);
     for (const e of httpEndpoints(index)) {
-      const name = e.secretStore;
-      if (name === undefined || name === '' || name === 'kubernetes') continue;
       const ns = e.object.namespace;
-      const store = index.component(ns, name);
-      if (!store || !store.type.startsWith('secretstores.')) {
-        const stores = index.components.filter((c) => c.object.namespace === ns && c.type.startsWith('secretstores.')).map((c) => c.object.name);
-        out.push(
-          v(
-            e,
-            store
-              ? `${e.object.ref} reads its secrets through auth.secretStore '${name}', but that Component has type '${store.type}', not a secretstores.* type: point auth.secretStore at a secret store.`
-              : `${e.object.ref} reads its secrets through auth.secretStore '${name}', but there is no secret store Component '${name}' ${inNamespace(ns)}${didYouMean(name, stores)}: ` +
-                  `add it, or use ${stores.length > 0 ? `one of ${quoteList(stores)}` : "'kubernetes' (Kubernetes Secrets of the namespace)"}.`,
-          ),
-        );
-        continue;
-      }
-      if (store.scopes === undefined) continue;
-      const storeApps = new Set(store.scopes);
-      const missing = (e.scopes ?? index.appIdsIn(ns)).filter((a) => !storeApps.has(a));
-      if (missing.length === 0) continue;
-      out.push(
-        v(
-          e,
-          `${e.object.ref} reads its secrets through '${name}', but ${store.object.ref} is not scoped to ${quoteList(missing)}, so the endpoint fails to load in ${missing.length === 1 ? 'that app' : 'those apps'}: ` +
-            `add ${quoteList(missing)} to the scopes of '${name}'.`,
-        ),
-      );
+      const problem = secretStoreProblem(index, stores, {
+        ref: e.object.ref,
+        ns,
+        storeName: e.secretStore,
+        apps: e.scopes ?? index.appIdsIn(ns),
+        failure: 'the endpoint fails to load',
+      });
+      if (problem) out.push(v(e, problem));
     }
     return out;
   },
@@ -143,7 +125,7 @@ export const HTTP_ENDPOINT_NO_PLAIN_SECRETS: Rule = {
   check: ({ index }) => {
     const out: RuleViolation[] = [];
     for (const e of httpEndpoints(index)) {
-      const store = e.secretStore || 'kubernetes';
+      const store = e.secretStore || BUILTIN_SECRET_STORE;
       for (const h of e.headers) {
         if (!h.hasValue || !isSensitiveHeaderName(h.name) || asString(h.value) === '') continue;
         out.push(
