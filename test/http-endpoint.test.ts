@@ -147,9 +147,12 @@ describe('DaprWorkload.invokesEndpoint', () => {
     expect(checkout.secretAccess.secretPaths).toEqual(['secret/data/dapr/payments']);
     expect(checkout.vaultStores).toEqual([store]);
     const egress = find(synth(chart), 'NetworkPolicy', 'checkout').spec.egress;
-    expect(egress.filter((r: any) => r.to?.some((p: any) => p.ipBlock) || r.ports.some((p: any) => p.port === 443 && !r.to))).toEqual([
-      { to: [{ ipBlock: { cidr: '198.51.100.16/28' } }, { ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] },
-    ]);
+    // The endpoint's rule comes last; no other rule opens its port to any destination or names its ranges.
+    expect(egress[egress.length - 1]).toEqual({
+      to: [{ ipBlock: { cidr: '198.51.100.16/28' } }, { ipBlock: { cidr: '203.0.113.0/24' } }],
+      ports: [{ protocol: 'TCP', port: 443 }],
+    });
+    expect(egress.slice(0, -1).filter((r: any) => (!r.to && r.ports.some((p: any) => p.port === 443)) || r.to?.some((p: any) => p.ipBlock))).toEqual([]);
   });
 
   test('an in-cluster endpoint is reached through its namespace; two endpoints on one destination share a rule', () => {
