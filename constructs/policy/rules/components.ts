@@ -332,6 +332,29 @@ export const COMPONENT_VAULT_TLS: Rule = {
   },
 };
 
+export const COMPONENT_SPEC_KNOWN: Rule = {
+  id: 'DAPR-COMP-010',
+  severity: Severity.WARNING,
+  profiles: ALL_PROFILES,
+  description:
+    "Every Component's type and version has a metadata spec in the pinned Dapr version's reference data; otherwise DAPR-COMP-005/006 cannot check its metadata names and sensitive fields.",
+  why: 'https://docs.dapr.io/reference/resource-specs/component-schema/',
+  check: ({ index, daprVersion }) => {
+    const out: RuleViolation[] = [];
+    for (const c of index.components) {
+      if (!c.type || !c.version || daprVersion.componentSpec(c.type, c.version)) continue;
+      out.push(
+        v(
+          c,
+          `${c.object.ref} has type ${c.type} ${c.version}, for which the reference data of Dapr ${daprVersion.version} holds no metadata spec, so its metadata names and sensitive fields go unchecked; ` +
+            daprVersion.missingComponentSpecFix(c.type, c.version),
+        ),
+      );
+    }
+    return out;
+  },
+};
+
 export const COMPONENT_RULES: readonly Rule[] = [
   COMPONENT_SCOPES_PRESENT,
   COMPONENT_SCOPES_EXIST,
@@ -342,4 +365,5 @@ export const COMPONENT_RULES: readonly Rule[] = [
   COMPONENT_ONE_ACTOR_STORE,
   COMPONENT_KAFKA_AUTH,
   COMPONENT_VAULT_TLS,
+  COMPONENT_SPEC_KNOWN,
 ];
