@@ -71,3 +71,14 @@ export function secretStoreProblem(
     `so ${missing.length === 1 ? 'that app' : 'those apps'} cannot resolve the secretKeyRefs and ${failure}: add ${quoteList(missing)} to the scopes of '${storeName}'.`
   );
 }
+
+/** Why an object's `scopes` (`ref`, namespace `ns`) name app-ids no Dapr workload of the namespace has, or undefined. */
+export function unknownScopesProblem(index: DocumentIndex, ref: string, ns: string, scopes: readonly string[] | undefined): string | undefined {
+  const unknown = (scopes ?? []).filter((s) => !index.hasAppId(ns, s));
+  if (unknown.length === 0) return undefined;
+  const known = index.appIdsIn(ns);
+  return (
+    `${ref} is scoped to ${quoteList(unknown)}, but no Dapr Deployment/StatefulSet ${inNamespace(ns)} has that dapr.io/app-id${unknown.map((u) => didYouMean(u, known)).join('')}: ` +
+    `fix the scope or the app-id (app-ids ${inNamespace(ns)}: ${known.length > 0 ? quoteList(known) : 'none'}).`
+  );
+}

@@ -1,7 +1,7 @@
 import { DaprComponentDoc, DocumentIndex } from '../document-index';
 import { Rule, RuleViolation, Severity } from '../types';
-import { asString, compareStrings, didYouMean, getPath, quoteList } from '../util';
-import { ALL_PROFILES, BUILTIN_SECRET_STORE, inNamespace, isTrue, metadataValue, PROD_ONLY, secretStoreProblem, secretStoresByNamespace, STRICT_PROFILES } from './common';
+import { asString, compareStrings, didYouMean, getPath } from '../util';
+import { ALL_PROFILES, BUILTIN_SECRET_STORE, inNamespace, isTrue, metadataValue, PROD_ONLY, secretStoreProblem, secretStoresByNamespace, STRICT_PROFILES, unknownScopesProblem } from './common';
 
 const SCOPES_DOC = 'https://docs.dapr.io/operations/components/component-scopes/';
 const SECRETS_DOC = 'https://docs.dapr.io/operations/components/component-secrets/';
@@ -80,18 +80,8 @@ export const COMPONENT_SCOPES_EXIST: Rule = {
   check: ({ index }) => {
     const out: RuleViolation[] = [];
     for (const c of index.components) {
-      const ns = c.object.namespace;
-      const unknown = (c.scopes ?? []).filter((s) => !index.hasAppId(ns, s));
-      if (unknown.length === 0) continue;
-      const known = index.appIdsIn(ns);
-      const hint = unknown.map((u) => didYouMean(u, known)).join('');
-      out.push(
-        v(
-          c,
-          `${c.object.ref} is scoped to ${quoteList(unknown)}, but no Dapr Deployment/StatefulSet ${inNamespace(ns)} has that dapr.io/app-id${hint}: ` +
-            `fix the scope or the app-id (app-ids ${inNamespace(ns)}: ${known.length > 0 ? quoteList(known) : 'none'}).`,
-        ),
-      );
+      const problem = unknownScopesProblem(index, c.object.ref, c.object.namespace, c.scopes);
+      if (problem) out.push(v(c, problem));
     }
     return out;
   },

@@ -1,8 +1,8 @@
 import { isSensitiveHeaderName } from '../../model/sensitive-header';
 import { DocumentIndex, K8sObject } from '../document-index';
 import { Rule, RuleViolation, Severity } from '../types';
-import { asArray, asObject, asString, asStringList, didYouMean, getPath, quoteList } from '../util';
-import { ALL_PROFILES, BUILTIN_SECRET_STORE, inNamespace, secretStoreProblem, secretStoresByNamespace, STRICT_PROFILES } from './common';
+import { asArray, asObject, asString, asStringList, getPath } from '../util';
+import { ALL_PROFILES, BUILTIN_SECRET_STORE, inNamespace, secretStoreProblem, secretStoresByNamespace, STRICT_PROFILES, unknownScopesProblem } from './common';
 
 const HTTP_ENDPOINT_DOC = 'https://docs.dapr.io/reference/resource-specs/httpendpoints-schema/';
 const SECRETS_DOC = 'https://docs.dapr.io/operations/components/component-secrets/';
@@ -74,17 +74,8 @@ export const HTTP_ENDPOINT_SCOPES_EXIST: Rule = {
   check: ({ index }) => {
     const out: RuleViolation[] = [];
     for (const e of httpEndpoints(index)) {
-      const ns = e.object.namespace;
-      const unknown = (e.scopes ?? []).filter((s) => !index.hasAppId(ns, s));
-      if (unknown.length === 0) continue;
-      const known = index.appIdsIn(ns);
-      out.push(
-        v(
-          e,
-          `${e.object.ref} is scoped to ${quoteList(unknown)}, but no Dapr Deployment/StatefulSet ${inNamespace(ns)} has that dapr.io/app-id${unknown.map((u) => didYouMean(u, known)).join('')}: ` +
-            `fix the scope or the app-id (app-ids ${inNamespace(ns)}: ${known.length > 0 ? quoteList(known) : 'none'}).`,
-        ),
-      );
+      const problem = unknownScopesProblem(index, e.object.ref, e.object.namespace, e.scopes);
+      if (problem) out.push(v(e, problem));
     }
     return out;
   },
