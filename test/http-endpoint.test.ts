@@ -128,6 +128,16 @@ describe('HttpEndpoint', () => {
     ]);
   });
 
+  test('a secret reference without a name, and a caller of another namespace through invokesEndpoint', () => {
+    const chart = daprChart({ profile: EnvironmentProfile.DEV });
+    const endpoint = new HttpEndpoint(chart, 'x', { name: 'x', baseUrl: 'https://x.example.com', headers: [HttpHeader.fromSecret('X-Api-Key', SecretRef.fromKubernetesSecret('', 'key'))] });
+    new DaprWorkload(chart, 'billing', { appId: 'billing', namespace: 'finance', image: 'registry.example.com/billing:1.0.0', appPort: 8080 }).invokesEndpoint(endpoint);
+    expect(errorsOf(chart).filter((e) => e.startsWith('[test/x]'))).toEqual([
+      "[test/x] HTTPEndpoint 'x' in namespace 'apps' is scoped to app 'billing' of namespace 'finance': daprd loads HTTPEndpoints only from its own namespace; declare an HttpEndpoint in 'finance' for it.",
+      "[test/x] HTTPEndpoint 'x': secret reference 'kubernetes:#key' needs both a secret name and a key.",
+    ]);
+  });
+
   test('dev accepts http and an external host without cidrs', () => {
     const chart = daprChart({ profile: EnvironmentProfile.DEV });
     new HttpEndpoint(chart, 'plain', { name: 'plain', baseUrl: 'http://api.example.com', scopes: [DaprApp.fromAppId('checkout', 'apps')] });

@@ -197,3 +197,23 @@ describe('GenericComponent', () => {
     ]);
   });
 });
+
+describe('actor state store capability', () => {
+  test("a state type whose pinned spec lacks the actorStateStore capability is refused as actor store (spec's capabilities stubbed: every type held today has it)", () => {
+    const chart = daprChart();
+    const real = DaprVersion.prototype.componentSpec;
+    const spy = jest.spyOn(DaprVersion.prototype, 'componentSpec').mockImplementation(function (this: DaprVersion, type: string, v: string) {
+      const spec = real.call(this, type, v);
+      return spec && type === 'state.postgresql' ? { ...spec, capabilities: ['crud', 'etag'] } : spec;
+    });
+    try {
+      const store = vault(chart);
+      new PostgresStateStore(chart, 'pg', { name: 'pg', connectionString: store.secret('a', 'dsn'), endpoint: 'a.example.com:5432', actorStateStore: true, scopes: [orders] });
+      expect(errorsOf(chart)).toEqual([
+        "[test/pg] PostgreSQL state store 'pg': state.postgresql v2 cannot be an actor state store in Dapr 1.18.3 (its spec's capabilities are crud, etag): use a type with the actorStateStore capability, e.g. state.redis or state.postgresql.",
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
