@@ -34,6 +34,8 @@ export {
 export { DaprApiToken, DaprApiTokenProps } from './k8s/dapr-api-token';
 export { DaprWorkload, DaprWorkloadProps } from './k8s/dapr-workload';
 export { EnvValue } from './k8s/env-value';
+export { GenericComponent, GenericComponentProps } from './k8s/generic-component';
+export { HttpEndpoint, HttpEndpointClientTls, HttpEndpointProps, HttpHeader, TlsRenegotiation } from './k8s/http-endpoint';
 export {
   AppProtocol,
   ExternalInvocationEdge,
@@ -62,6 +64,12 @@ export {
 } from './k8s/mtls-configuration';
 export { PodMetricsEndpoint, PodMonitor, PodMonitorProps, SelectorOperator, SelectorRequirement } from './k8s/pod-monitor';
 export { IRuleGroupSource, PrometheusRule, PrometheusRuleProps } from './k8s/prometheus-rule';
+export {
+  PostgresComponentVersion,
+  PostgresQueryExecMode,
+  PostgresStateStore,
+  PostgresStateStoreProps,
+} from './k8s/postgres-state-store';
 export { KeyPrefix, RedisStateStore, RedisStateStoreProps, RedisType } from './k8s/redis-state-store';
 export {
   CircuitBreakerOptions,

@@ -8,6 +8,12 @@
  *                                    for the conformance tests (see scripts/reference-data.js)
  * The reference files themselves are never copied into the repository.
  *
+ * Component specs: every `<version>/component-metadata/*.metadata.yaml` is read, and each must have
+ * its row (upstream path, sha256) in `<version>/PROVENANCE.md`. To add a component type, put
+ * dapr/components-contrib's `<category>/<name>/[<version>/]metadata.yaml`, at the components-contrib
+ * tag PROVENANCE.md names, there (for every Dapr version you pin), add the row, and run this
+ * (README, "How to add a component").
+ *
  * Usage: npm run import [-- --reference <dir>] [-- --version <x.y.z>]
  */
 'use strict';
@@ -53,3 +59,8 @@ for (const [file, text] of Object.entries(generatedModules(referenceDir, binding
   fs.writeFileSync(path.join(root, 'imports', file), text);
 }
 console.log(`imports/ regenerated: bindings from Dapr ${bindingVersion}, reference data and CRD schemas for ${versions.join(', ')}`);
+// Which component specs each version now holds (a spec added for one version only shows here).
+for (const v of versions) {
+  const files = fs.readdirSync(path.join(referenceDir, v, 'component-metadata')).filter((f) => f.endsWith('.metadata.yaml')).sort();
+  console.log(`  component specs of Dapr ${v}: ${files.map((f) => f.replace(/\.metadata\.yaml$/, '')).join(', ')}`);
+}

@@ -69,6 +69,14 @@ function readProvenance(vdir, version) {
 function fileSource(vdir, provenance, rel) {
   const digest = sha256(fs.readFileSync(path.join(vdir, rel)));
   const row = provenance.rows.get(rel);
+  if (!row && rel.startsWith('component-metadata/')) {
+    // A component spec is a copy of an upstream file: without its row nobody can tell which
+    // components-contrib tag it came from (README, "How to add a component").
+    throw new Error(
+      `${provenance.file}: ${rel} has no row in the file table. Add one: ` +
+        `| \`${rel}\` | dapr/components-contrib@${provenance.componentsContrib.tag} | \`<category>/<name>/[<version>/]metadata.yaml\` | \`${digest}\` |`,
+    );
+  }
   if (!row) {
     // Derived files (annotations.txt) are described in prose, from the dapr/dapr tag.
     return { file: rel, upstream: `derived from dapr/dapr@${provenance.dapr.tag} (see PROVENANCE.md)`, sha256: digest };

@@ -3,7 +3,7 @@
  * Argo CD) and Terraform JSON (cdktf.out/stacks/<env>/, applied by `cdktf deploy` from CI), from
  * one model. Stops with every error listed when the model is invalid.
  *
- *   node build/stacks/main.js [--env <name>] [--dist <dir>] [--cdktf-out <dir>] [--version-lock <file>]
+ *   node -r ./scripts/ts-register.js stacks/main.ts [--env <name>] [--dist <dir>] [--cdktf-out <dir>] [--version-lock <file>]
  *
  * It reads the Dapr version each environment runs from the version lock (stacks/dapr-versions.lock.json),
  * refuses unsupported steps to the pinned version, and writes the pinned versions back.

@@ -3,6 +3,9 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
+import { GenericComponent } from '../constructs/k8s/generic-component';
+import { HttpEndpoint, HttpHeader, TlsRenegotiation } from '../constructs/k8s/http-endpoint';
+import { PostgresComponentVersion, PostgresQueryExecMode, PostgresStateStore } from '../constructs/k8s/postgres-state-store';
 import { Resiliency, RetryBackoff } from '../constructs/k8s/resiliency';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { CRD_INDEX, CRD_SCHEMAS } from '../imports/dapr-crd-schemas';
@@ -27,7 +30,7 @@ interface Spec {
 /** Component metadata specs by `<type>/<version>`, e.g. `state.redis/v1`. */
 type Specs = Map<string, Spec>;
 
-/** Everything our constructs render, in one chart: the seed plus a Resiliency. */
+/** Everything our constructs render, in one chart: the seed plus a Resiliency, PostgreSQL stores (typed v1 and v2, generic v2) and an HTTPEndpoint. */
 function renderAll(version: DaprVersion): any[] {
   const s = seed(daprChart({ daprVersion: version }));
   const r = new Resiliency(s.chart, 'resiliency', { name: 'order-paths', scopes: [s.checkout, s.notifications] });
@@ -36,6 +39,30 @@ function renderAll(version: DaprVersion): any[] {
   const breaker = r.addCircuitBreaker('callee', { trip: 'consecutiveFailures >= 5', timeout: Duration.seconds(30), interval: Duration.seconds(10) });
   r.targetApp(s.inventory, { timeout, retry, circuitBreaker: breaker });
   r.targetComponent(s.kafka, { retry }, { retry, circuitBreaker: breaker });
+  const pg = { connectionString: s.vault.secret('ledger', 'dsn'), endpoint: 'ledger-db.example.com:5432', metadataTableName: 'dapr_metadata', timeout: Duration.seconds(20), maxConns: 4 };
+  s.billing.uses(new PostgresStateStore(s.chart, 'pg-v1', { name: 'ledger-v1', componentVersion: PostgresComponentVersion.V1, tableName: 'ledger', ...pg }));
+  s.billing.uses(new PostgresStateStore(s.chart, 'pg-v2', { name: 'ledger-v2', tablePrefix: 'ledger_', cleanupInterval: Duration.minutes(10), queryExecMode: PostgresQueryExecMode.SIMPLE_PROTOCOL, ...pg }));
+  s.billing.uses(
+    new GenericComponent(s.chart, 'pg-generic', {
+      name: 'ledger-generic',
+      componentType: 'state.postgresql',
+      componentVersion: 'v2',
+      metadata: [
+        { name: 'connectionString', secretRef: s.vault.secret('ledger', 'dsn') },
+        { name: 'tablePrefix', value: 'generic_' },
+        { name: 'keyPrefix', value: 'name' },
+      ],
+      endpoints: [{ host: 'ledger-db.example.com', port: 5432 }],
+    }),
+  );
+  const payments = new HttpEndpoint(s.chart, 'payments', {
+    name: 'payments-api',
+    baseUrl: 'https://api.payments.example.com/v2',
+    headers: [HttpHeader.fromValue('Accept', 'application/json'), HttpHeader.fromSecret('Authorization', s.vault.secret('payments', 'bearer'))],
+    clientTls: { rootCa: s.vault.secret('payments', 'ca'), certificate: s.vault.secret('payments', 'cert'), privateKey: s.vault.secret('payments', 'key'), renegotiation: TlsRenegotiation.NEVER },
+    cidrs: ['203.0.113.0/24'],
+  });
+  s.checkout.invokesEndpoint(payments);
   return synth(s.chart).filter((m) => String(m.apiVersion).startsWith('dapr.io/'));
 }
 
@@ -200,6 +227,12 @@ function brokenObjects(version: DaprVersion): { what: string; objects: any[]; sc
   });
   add('Component with a value outside allowedValues', 'Component', 'pubsub.kafka', (m) => (m.spec.metadata.find((x: any) => x.name === 'authType').value = 'kerberos'), { metadata: /'authType' is 'kerberos', not one of/ });
   add('Component without a required field', 'Component', 'state.redis', (m) => (m.spec.metadata = m.spec.metadata.filter((x: any) => x.name !== 'redisHost')), { metadata: /required 'redisHost' is missing/ });
+  add('HTTPEndpoint without spec.baseUrl', 'HTTPEndpoint', undefined, (m) => delete m.spec.baseUrl, { schema: /HTTPEndpoint payments-api fails its CRD schema: .*must have required property 'baseUrl'/ });
+  add('HTTPEndpoint with clientTLS spelled clientTls', 'HTTPEndpoint', undefined, (m) => ((m.spec.clientTls = m.spec.clientTLS), delete m.spec.clientTLS), { schema: /HTTPEndpoint payments-api: \.spec\.clientTls is not in the CRD schema/ });
+  add('HTTPEndpoint with a renegotiation the CRD does not allow', 'HTTPEndpoint', undefined, (m) => (m.spec.clientTLS.renegotiation = 'Always'), { schema: /HTTPEndpoint payments-api fails its CRD schema: data\/spec\/clientTLS\/renegotiation must be equal to one of the allowed values/ });
+  add('PostgreSQL v1 with the v2 tablePrefix', 'Component', 'state.postgresql', (m) => m.spec.metadata.push({ name: 'tablePrefix', value: 'x' }), {
+    metadata: /Component ledger-v1 \(state\.postgresql\/v1\): 'tablePrefix' is not in its spec/,
+  });
   add('Component with an unknown apiVersion', 'Component', 'state.redis', (m) => (m.apiVersion = 'dapr.io/v1'), { schema: /no CRD schema for dapr\.io\/v1 Component/ });
   return cases;
 }
@@ -209,13 +242,20 @@ function brokenObjects(version: DaprVersion): { what: string; objects: any[]; sc
 function conformanceTests(version: DaprVersion, schemas: () => Schemas, specs: () => Specs): void {
   test('every Dapr object validates against the openAPIV3Schema of its CRD, and uses only fields the schema declares', () => {
     const objects = daprObjects(version);
-    expect(new Set(objects.map((m) => m.kind))).toEqual(new Set(['Component', 'Configuration', 'Subscription', 'Resiliency']));
+    expect(new Set(objects.map((m) => m.kind))).toEqual(new Set(['Component', 'Configuration', 'Subscription', 'Resiliency', 'HTTPEndpoint']));
     expect(schemaViolations(objects, schemas())).toEqual([]);
   });
 
   test('every Component uses only its spec metadata names, has the required ones, and gives sensitive ones by reference', () => {
     const components = daprObjects(version).filter((m) => m.kind === 'Component');
-    expect(components.map((c) => c.spec.type).sort()).toEqual(['pubsub.kafka', 'secretstores.hashicorp.vault', 'state.redis']);
+    expect(components.map((c) => `${c.spec.type}/${c.spec.version}`).sort()).toEqual([
+      'pubsub.kafka/v1',
+      'secretstores.hashicorp.vault/v1',
+      'state.postgresql/v1',
+      'state.postgresql/v2',
+      'state.postgresql/v2',
+      'state.redis/v1',
+    ]);
     expect(metadataViolations(components, specs())).toEqual([]);
   });
 

@@ -118,3 +118,42 @@ describeWithShared('imports/ against the raw files in ../shared/dapr-reference',
     expect(DaprVersion.of(version).annotationKeys).toEqual([...lines].sort());
   });
 });
+
+describeWithShared('adding a component spec to the reference data (README, "How to add a component")', () => {
+  /** A scratch copy of ../shared/dapr-reference without state.postgresql v2 (file and PROVENANCE row) in every version. */
+  function withoutPostgresV2(): { dir: string; rows: Map<string, string> } {
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'dapr-reference-'));
+    fs.cpSync(REFERENCE_DIR, dir, { recursive: true });
+    const rows = new Map<string, string>();
+    for (const v of REFERENCE_VERSIONS) {
+      fs.rmSync(path.join(dir, v, 'component-metadata', 'state.postgresql.v2.metadata.yaml'));
+      const file = path.join(dir, v, 'PROVENANCE.md');
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      rows.set(v, lines.find((l) => l.startsWith('| `component-metadata/state.postgresql.v2.metadata.yaml`'))!);
+      fs.writeFileSync(file, lines.filter((l) => l !== rows.get(v)).join('\n'));
+    }
+    return { dir, rows };
+  }
+  const specKeys = (modules: Record<string, string>, version: string) =>
+    [...modules['dapr-reference-data.ts'].split(`"${version}": {`)[1].split('"chartValues"')[0].matchAll(/^ {6}"([a-z.]+\/v\d+)": \{/gm)].map((m) => m[1]);
+
+  test('a spec file with its PROVENANCE row joins the generated data; without the row the import fails and prints the row to add', () => {
+    const { dir, rows } = withoutPostgresV2();
+    try {
+      expect(specKeys(generator.generatedModules(dir, '1.18.3'), '1.18.3')).toEqual(['pubsub.kafka/v1', 'secretstores.hashicorp.vault/v1', 'state.postgresql/v1', 'state.redis/v1']);
+      for (const v of REFERENCE_VERSIONS) {
+        fs.copyFileSync(path.join(REFERENCE_DIR, v, 'component-metadata', 'state.postgresql.v2.metadata.yaml'), path.join(dir, v, 'component-metadata', 'state.postgresql.v2.metadata.yaml'));
+      }
+      expect(() => generator.generatedModules(dir, '1.18.3')).toThrow(
+        /PROVENANCE\.md: component-metadata\/state\.postgresql\.v2\.metadata\.yaml has no row in the file table\. Add one: \| `component-metadata\/state\.postgresql\.v2\.metadata\.yaml` \| dapr\/components-contrib@v1\.16\.13 \|/,
+      );
+      for (const v of REFERENCE_VERSIONS) fs.appendFileSync(path.join(dir, v, 'PROVENANCE.md'), `\n${rows.get(v)}\n`);
+      const modules = generator.generatedModules(dir, '1.18.3');
+      expect(specKeys(modules, '1.18.3')).toEqual(['pubsub.kafka/v1', 'secretstores.hashicorp.vault/v1', 'state.postgresql/v1', 'state.postgresql/v2', 'state.redis/v1']);
+      // With the file and its row back, the data is exactly what is committed.
+      expect(modules['dapr-reference-data.ts']).toBe(fs.readFileSync(path.join(IMPORTS, 'dapr-reference-data.ts'), 'utf8'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

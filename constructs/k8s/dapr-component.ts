@@ -195,6 +195,35 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
     pending.forEach((a) => this.addScope(a));
   }
 
+  /**
+   * For a state store with `actorStateStore: "true"`: the pinned version's spec must list the
+   * `actorStateStore` capability for the type, and no other component of the namespace may be an
+   * actor state store (daprd refuses two). Subclasses call it from validateSpecific().
+   */
+  protected actorStateStoreErrors(what: string): string[] {
+    const errors: string[] = [];
+    const spec = this.settings.daprVersion.componentSpec(this.componentType, this.componentVersion);
+    if (spec && !spec.capabilities.includes('actorStateStore')) {
+      errors.push(
+        `${what}: ${this.componentType} ${this.componentVersion} cannot be an actor state store in Dapr ${this.settings.daprVersion} ` +
+          `(its spec's capabilities are ${spec.capabilities.join(', ') || 'none'}): use a type with the actorStateStore capability, e.g. state.redis or state.postgresql.`,
+      );
+    }
+    // In the usual case (this is the only actor store of its namespace) nothing needs the scan of
+    // the whole tree below, which per actor store would grow with every construct of the app.
+    const isActorStore = (c: IConstruct) => c instanceof DaprComponent && (c as Partial<IStateStore>).isActorStateStore === true && c.namespace === this.namespace;
+    if (componentsInTree(this).filter(isActorStore).length < 2) return errors;
+    // Several: every one but the first in tree order is reported.
+    const first = this.node.root.node.findAll().find(isActorStore) as DaprComponent | undefined;
+    if (first && first !== this) {
+      errors.push(
+        `${what} is a second actor state store in namespace '${this.namespace}' (the first is '${first.componentName}' at ${first.node.path}): ` +
+          `daprd fails with "detected duplicate actor state store"; keep actorStateStore on one of them.`,
+      );
+    }
+    return errors;
+  }
+
   private metadata(): MetadataEntry[] {
     if (!this.renderedMetadata) this.renderedMetadata = this.renderMetadata();
     return this.renderedMetadata;
@@ -274,7 +303,10 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
     const version = this.settings.daprVersion;
     const spec = version.componentSpec(this.componentType, this.componentVersion);
     if (!spec) {
-      return [`${what}: Dapr ${version} has no component spec for ${this.componentType}/${this.componentVersion}; pin a version that ships it.`];
+      return [
+        `${what}: the reference data of Dapr ${version} (imports/dapr-reference-data.ts) holds no metadata spec for ${this.componentType}/${this.componentVersion}, ` +
+          `so its metadata cannot be checked; ${version.missingComponentSpecFix(this.componentType, this.componentVersion)}`,
+      ];
     }
     const runtimeKeys = RUNTIME_KEYS[this.componentType.split('.')[0]] ?? [];
     const seen = new Set<string>();

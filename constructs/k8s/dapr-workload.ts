@@ -8,6 +8,7 @@ import { DaprApiToken } from './dapr-api-token';
 import { DaprChart } from './dapr-chart';
 import { IDaprComponent, IPubSub } from './dapr-component';
 import { EnvValue } from './env-value';
+import { HttpEndpoint } from './http-endpoint';
 import { AccessAction, InvocationOperation, MtlsConfiguration } from './mtls-configuration';
 import { ResourceSize } from './resource-size';
 import { DaprSubscription } from './subscription';
@@ -366,6 +367,21 @@ export class DaprWorkload extends Construct implements IDaprApp {
   public uses(component: IDaprComponent): void {
     this.graph.use(component);
     component.addScope(this);
+  }
+
+  /**
+   * This workload calls an HTTP endpoint through its sidecar: it joins the endpoint's scopes (and
+   * its secret store's), its Vault access covers the endpoint's secrets, and its NetworkPolicy
+   * egress opens exactly the endpoint's host port (to the declared `cidrs`, or the in-cluster namespace).
+   */
+  public invokesEndpoint(endpoint: HttpEndpoint): void {
+    this.graph.invokeEndpoint(endpoint);
+    endpoint.addScope(this);
+  }
+
+  /** HTTP endpoints the workload calls, sorted by name. */
+  public get httpEndpoints(): HttpEndpoint[] {
+    return this.graph.httpEndpoints;
   }
 
   /** This workload publishes to a topic: it joins the pub/sub's scopes and may publish to that topic only. */

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { goDuration } from '../model/go-duration';
 import { isStrict } from '../model/profile';
 import { SecretRef } from '../model/secret-ref';
-import { ComponentEndpoint, componentsInTree, DaprComponent, DaprComponentProps, IStateStore, MetadataEntry } from './dapr-component';
+import { ComponentEndpoint, DaprComponent, DaprComponentProps, IStateStore, MetadataEntry } from './dapr-component';
 
 /** How keys in the store are prefixed (`keyPrefix`, read by daprd for every state store). */
 export class KeyPrefix {
@@ -159,27 +159,8 @@ export class RedisStateStore extends DaprComponent implements IStateStore {
     }
     if (p.redisDb !== undefined && p.redisType === RedisType.CLUSTER) errors.push(`${what}: redisDb is set for a Redis Cluster, which has only database 0: remove it.`);
     if (p.ttl && p.ttl.toSeconds() < 1) errors.push(`${what}: ttl must be at least one second.`);
-    if (this.isActorStateStore) errors.push(...this.validateSingleActorStore(what));
+    if (this.isActorStateStore) errors.push(...this.actorStateStoreErrors(what));
     return errors;
-  }
-
-  private validateSingleActorStore(what: string): string[] {
-    // In the usual case (this is the only actor store of its namespace) nothing needs the scan of
-    // the whole tree below, which per actor store would grow with every construct of the app.
-    const actorStores = componentsInTree(this).filter((c) => (c as Partial<IStateStore>).isActorStateStore === true && c.namespace === this.namespace);
-    if (actorStores.length < 2) return [];
-    // Several: every one but the first in tree order is reported.
-    const others = this.node.root.node
-      .findAll()
-      .filter((c): c is DaprComponent & IStateStore => c instanceof DaprComponent && (c as Partial<IStateStore>).isActorStateStore === true && c.namespace === this.namespace);
-    const first = others[0];
-    if (first && first !== this) {
-      return [
-        `${what} is a second actor state store in namespace '${this.namespace}' (the first is '${first.componentName}' at ${first.node.path}): ` +
-          `daprd fails with "detected duplicate actor state store"; keep actorStateStore on one of them.`,
-      ];
-    }
-    return [];
   }
 }
 

@@ -3,13 +3,14 @@ import type { SecretRef } from '../model/secret-ref';
 import type { DaprSettings } from './dapr-chart';
 import type { IDaprComponent } from './dapr-component';
 import type { DaprWorkload, DaprWorkloadProps } from './dapr-workload';
+import type { HttpEndpoint } from './http-endpoint';
 import type { DaprSubscription } from './subscription';
 import { isVaultAgentStore, IVaultAgentSecretStore } from './vault-secret-store';
 import type { ExternalInvocationEdge, InvocationEdge, TopicEdge } from './workload-types';
 
 /**
  * The edges of one workload in the service graph (what it invokes, is invoked by, uses, publishes,
- * subscribes to, reads), recorded by DaprWorkload's graph methods, and what follows from them.
+ * subscribes to, reads, the HTTP endpoints it calls), recorded by DaprWorkload's graph methods, and what follows from them.
  */
 export class WorkloadGraph {
   public readonly usedComponents = new Map<string, IDaprComponent>();
@@ -21,10 +22,21 @@ export class WorkloadGraph {
   public readonly publishEdges: TopicEdge[] = [];
   public readonly subscriptions: DaprSubscription[] = [];
   public readonly declaredSecrets: SecretRef[] = [];
+  private readonly endpointMap = new Map<string, HttpEndpoint>();
 
   /** Records that the workload uses a component (once per namespace/name). */
   public use(component: IDaprComponent): void {
     this.usedComponents.set(`${component.namespace}/${component.componentName}`, component);
+  }
+
+  /** Records that the workload invokes an HTTP endpoint (once per namespace/name). */
+  public invokeEndpoint(endpoint: HttpEndpoint): void {
+    this.endpointMap.set(`${endpoint.namespace}/${endpoint.endpointName}`, endpoint);
+  }
+
+  /** HTTP endpoints invoked, sorted by namespace/name. */
+  public get httpEndpoints(): HttpEndpoint[] {
+    return [...this.endpointMap.keys()].sort().map((k) => this.endpointMap.get(k)!);
   }
 
   /** Components used, sorted by namespace/name. */
@@ -34,7 +46,11 @@ export class WorkloadGraph {
 
   /** Every secret the workload's sidecar reads: its components' and those it reads itself. */
   public allSecretRefs(): SecretRef[] {
-    return [...[...this.usedComponents.values()].flatMap((c) => c.secretRefs), ...this.declaredSecrets];
+    return [
+      ...[...this.usedComponents.values()].flatMap((c) => c.secretRefs),
+      ...[...this.endpointMap.values()].flatMap((e) => e.secretRefs),
+      ...this.declaredSecrets,
+    ];
   }
 
   /** The Vault stores (used directly or read through) whose token the workload's Vault Agent provides, sorted by name. */
@@ -47,6 +63,7 @@ export class WorkloadGraph {
       consider(c);
       c.secretRefs.forEach((r) => consider(r.store));
     }
+    for (const e of this.endpointMap.values()) e.secretRefs.forEach((r) => consider(r.store));
     return [...stores.keys()].sort().map((k) => stores.get(k)!);
   }
 

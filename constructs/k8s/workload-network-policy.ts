@@ -10,6 +10,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { IDaprApp } from '../model/dapr-app';
 import type { ComponentEndpoint, IStateStore } from './dapr-component';
+import { httpEndpointEgressRules } from './http-endpoint-egress';
 import { uniqueApps, WorkloadModel } from './workload-graph';
 import { DAPR_INTERNAL_GRPC_PORT, WorkloadRole } from './workload-types';
 
@@ -77,6 +78,7 @@ export function egressRules(m: WorkloadModel): k8s.NetworkPolicyEgressRule[] {
   const sortedPorts = (ports: Set<number>) => [...ports].sort((a, b) => a - b).map(tcp);
   for (const ns of [...portsByNamespace.keys()].sort()) rules.push({ to: [namespacePeer(ns)], ports: sortedPorts(portsByNamespace.get(ns)!) });
   if (externalPorts.size) rules.push({ ports: sortedPorts(externalPorts) });
+  rules.push(...httpEndpointEgressRules(m));
   return rules;
 }
 

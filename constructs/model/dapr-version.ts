@@ -81,6 +81,34 @@ export class DaprVersion {
     return REFERENCE_DATA[this.version].components[`${type}/${componentVersion}`] as ComponentMetadataSpec | undefined;
   }
 
+  /** The `<type>/<version>` keys of every component metadata spec held for this version, sorted (e.g. `state.redis/v1`). */
+  public get componentSpecKeys(): string[] {
+    return Object.keys(REFERENCE_DATA[this.version].components).sort();
+  }
+
+  /** The dapr/components-contrib tag this Dapr release builds with (from its PROVENANCE.md), e.g. `v1.18.4`. */
+  public get componentsContribTag(): string {
+    return /@(v[^ ]+)/.exec(REFERENCE_DATA[this.version].source.componentsContrib)?.[1] ?? 'unknown';
+  }
+
+  /**
+   * What to do when this version holds no metadata spec for a component type and version: the
+   * versions that have it, and how to add it to the reference data (`npm run import`).
+   */
+  public missingComponentSpecFix(type: string, componentVersion: string): string {
+    const key = `${type}/${componentVersion}`;
+    const others = DaprVersion.supported().filter((v) => v.version !== this.version && v.componentSpecKeys.includes(key));
+    const upstream = `${type.replace(/\./g, '/')}/${componentVersion === 'v1' ? '[v1/]' : `${componentVersion}/`}metadata.yaml`;
+    const file = `${type}${componentVersion === 'v1' ? '' : `.${componentVersion}`}.metadata.yaml`;
+    const tag = this.componentsContribTag;
+    return (
+      (others.length > 0 ? `Dapr ${others.map((v) => v.version).join(', ')} ${others.length === 1 ? 'has' : 'have'} it: pin that version, or add it for ${this.version}: ` : 'add it: ') +
+      `put dapr/components-contrib@${tag}:${upstream} (e.g. from \`go mod download -json github.com/dapr/components-contrib@${tag}\`) ` +
+      `into ../shared/dapr-reference/${this.version}/component-metadata/${file}, add its row (upstream path, sha256) to PROVENANCE.md there, ` +
+      `and run \`npm run import\` (README, "How to add a component"). Specs held for Dapr ${this.version}: ${this.componentSpecKeys.join(', ')}.`
+    );
+  }
+
   /** The kinds of Dapr CRDs this version ships. */
   public get crdKinds(): string[] {
     return REFERENCE_DATA[this.version].crds.map((c) => c.kind);

@@ -20,17 +20,16 @@ env=dev; update=0
 for a in "$@"; do case "$a" in --update-fixture) update=1 ;; *) env=$a ;; esac; done
 [ -f "cdktf.out/stacks/$env/cdk.tf.json" ] || { echo "ERROR: run 'npm run synth' first" >&2; exit 1; }
 kubectl=$(bash e2e/bin/build.sh --print-path kubectl)
-npx tsc -p tsconfig.build.json
 out=$(mktemp -d "${TMPDIR:-/tmp}/dapr-platform-verify.XXXXXX")
 dir=
 cleanup() { [ -n "$dir" ] && bash e2e/cluster/stop.sh "$dir" >/dev/null 2>&1 || true; rm -rf "$out"; }
 trap cleanup EXIT
 
-node build/e2e/cluster/run.js --env "$env" --keep >"$out/e2e.log" 2>&1 || { tail -30 "$out/e2e.log"; echo "ERROR: e2e:cluster failed" >&2; exit 1; }
+node -r ./scripts/ts-register.js e2e/cluster/run.ts --env "$env" --keep >"$out/e2e.log" 2>&1 || { tail -30 "$out/e2e.log"; echo "ERROR: e2e:cluster failed" >&2; exit 1; }
 dir=$(sed -n 's/.*stop with: bash e2e\/cluster\/stop.sh //p' "$out/e2e.log" | tail -1)
 [ -n "$dir" ] || { echo "ERROR: no cluster dir in the e2e:cluster output" >&2; exit 1; }
 kc="$dir/admin.kubeconfig"
-verify() { node build/stacks/verify.js --env "$env" --kubeconfig "$kc" --context e2e --kubectl "$kubectl" "$@"; }
+verify() { node -r ./scripts/ts-register.js stacks/verify.ts --env "$env" --kubeconfig "$kc" --context e2e --kubectl "$kubectl" "$@"; }
 fail=0
 expect() { # <name> <wanted exit> <got exit>
   if [ "$2" = "$3" ]; then echo "ok   $1: exit $3"; else echo "FAIL $1: exit $3, want $2"; fail=1; fi

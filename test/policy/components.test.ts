@@ -8,6 +8,7 @@ import {
   COMPONENT_SCOPES_PRESENT,
   COMPONENT_SECRET_KEY_REFS,
   COMPONENT_SECRET_STORE,
+  COMPONENT_SPEC_KNOWN,
   COMPONENT_VAULT_TLS,
 } from '../../constructs/policy/rules/components';
 import {
@@ -294,5 +295,23 @@ describe('component rules on the good set', () => {
     expect(findObject(docs, 'Component', 'statestore').spec.type).toBe('state.redis');
     expect(findObject(docs, 'Component', 'pubsub').spec.type).toBe('pubsub.kafka');
     expect(findObject(docs, 'Component', 'vault').spec.type).toBe('secretstores.hashicorp.vault');
+  });
+});
+
+describe('DAPR-COMP-010 a metadata spec exists for the type', () => {
+  it('warns on a type the reference data has no spec for, with the steps to add it', () => {
+    const other = { apiVersion: 'dapr.io/v1alpha1', kind: 'Component', metadata: { name: 'hook', namespace: 'orders' }, spec: { type: 'bindings.http', version: 'v1', metadata: [{ name: 'url', value: 'https://hooks.example.com' }] }, scopes: ['order-api'] };
+    const findings = findingsOf(COMPONENT_SPEC_KNOWN, [k8s(other)], PROD, '1.16.19');
+    expect(findings).toEqual([expect.objectContaining({ ruleId: 'DAPR-COMP-010', severity: 'warning', object: 'Component orders/hook' })]);
+    expect(findings[0].message).toBe(
+      'Component orders/hook has type bindings.http v1, for which the reference data of Dapr 1.16.19 holds no metadata spec, so its metadata names and sensitive fields go unchecked; ' +
+        'add it: put dapr/components-contrib@v1.16.13:bindings/http/[v1/]metadata.yaml (e.g. from `go mod download -json github.com/dapr/components-contrib@v1.16.13`) ' +
+        'into ../shared/dapr-reference/1.16.19/component-metadata/bindings.http.metadata.yaml, add its row (upstream path, sha256) to PROVENANCE.md there, and run `npm run import` (README, "How to add a component"). ' +
+        'Specs held for Dapr 1.16.19: pubsub.kafka/v1, secretstores.hashicorp.vault/v1, state.postgresql/v1, state.postgresql/v2, state.redis/v1.',
+    );
+  });
+
+  it('is quiet for types with a spec, in every version', () => {
+    for (const v of ['1.16.19', '1.17.13', '1.18.3']) expect(findingsOf(COMPONENT_SPEC_KNOWN, goodProdSet(), PROD, v)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { EnvironmentProfile } from '../../model/profile';
-import type { DaprComponentDoc } from '../document-index';
-import { asString } from '../util';
+import type { DaprComponentDoc, DocumentIndex } from '../document-index';
+import { asString, didYouMean, quoteList } from '../util';
 
 /** Every profile. */
 export const ALL_PROFILES: readonly EnvironmentProfile[] = [EnvironmentProfile.DEV, EnvironmentProfile.STAGING, EnvironmentProfile.PROD];
@@ -25,4 +25,60 @@ export function metadataValue(c: DaprComponentDoc, name: string): { present: boo
   const item = c.metadata.find((m) => m.name.toLowerCase() === lower);
   if (!item) return { present: false, fromSecret: false };
   return { present: true, value: asString(item.value), fromSecret: item.secretKeyRef !== undefined || item.envRef !== undefined };
+}
+
+/** The built-in secret store every sidecar has (unless disabled): Kubernetes Secrets of the namespace. */
+export const BUILTIN_SECRET_STORE = 'kubernetes';
+
+/** The secret store Components (`secretstores.*`) of each namespace, by name: built once per check. */
+export function secretStoresByNamespace(index: DocumentIndex): Map<string, string[]> {
+  const byNs = new Map<string, string[]>();
+  for (const x of index.components) {
+    if (!x.type.startsWith('secretstores.')) continue;
+    const list = byNs.get(x.object.namespace);
+    if (list) list.push(x.object.name);
+    else byNs.set(x.object.namespace, [x.object.name]);
+  }
+  return byNs;
+}
+
+/**
+ * Why the `auth.secretStore` of an object (`ref`, in namespace `ns`, loaded by `apps`) cannot
+ * resolve its secrets, or undefined: no such secret store, not a secret store, or not scoped to
+ * every app. `failure` says what then fails (e.g. `the component fails to load`).
+ */
+export function secretStoreProblem(
+  index: DocumentIndex,
+  stores: Map<string, string[]>,
+  target: { ref: string; ns: string; storeName: string | undefined; apps: readonly string[]; failure: string },
+): string | undefined {
+  const { ref, ns, storeName, apps, failure } = target;
+  if (storeName === undefined || storeName === '' || storeName === BUILTIN_SECRET_STORE) return undefined;
+  const store = index.component(ns, storeName);
+  if (!store || !store.type.startsWith('secretstores.')) {
+    const known = stores.get(ns) ?? [];
+    return store
+      ? `${ref} reads its secrets through auth.secretStore '${storeName}', but that Component has type '${store.type}', not a secretstores.* type: point auth.secretStore at a secret store.`
+      : `${ref} reads its secrets through auth.secretStore '${storeName}', but there is no secret store Component '${storeName}' ${inNamespace(ns)}${didYouMean(storeName, known)}: ` +
+          `add it, or use ${known.length > 0 ? `one of ${quoteList(known)}` : "'kubernetes' (Kubernetes Secrets of the namespace)"}.`;
+  }
+  if (store.scopes === undefined) return undefined;
+  const storeApps = new Set(store.scopes);
+  const missing = apps.filter((a) => !storeApps.has(a));
+  if (missing.length === 0) return undefined;
+  return (
+    `${ref} reads its secrets through '${storeName}', but ${store.object.ref} is not scoped to ${quoteList(missing)}, ` +
+    `so ${missing.length === 1 ? 'that app' : 'those apps'} cannot resolve the secretKeyRefs and ${failure}: add ${quoteList(missing)} to the scopes of '${storeName}'.`
+  );
+}
+
+/** Why an object's `scopes` (`ref`, namespace `ns`) name app-ids no Dapr workload of the namespace has, or undefined. */
+export function unknownScopesProblem(index: DocumentIndex, ref: string, ns: string, scopes: readonly string[] | undefined): string | undefined {
+  const unknown = (scopes ?? []).filter((s) => !index.hasAppId(ns, s));
+  if (unknown.length === 0) return undefined;
+  const known = index.appIdsIn(ns);
+  return (
+    `${ref} is scoped to ${quoteList(unknown)}, but no Dapr Deployment/StatefulSet ${inNamespace(ns)} has that dapr.io/app-id${unknown.map((u) => didYouMean(u, known)).join('')}: ` +
+    `fix the scope or the app-id (app-ids ${inNamespace(ns)}: ${known.length > 0 ? quoteList(known) : 'none'}).`
+  );
 }

@@ -1,13 +1,11 @@
 import { DaprComponentDoc, DocumentIndex } from '../document-index';
 import { Rule, RuleViolation, Severity } from '../types';
-import { asString, compareStrings, didYouMean, getPath, quoteList } from '../util';
-import { ALL_PROFILES, inNamespace, isTrue, metadataValue, PROD_ONLY, STRICT_PROFILES } from './common';
+import { asString, compareStrings, didYouMean, getPath } from '../util';
+import { ALL_PROFILES, BUILTIN_SECRET_STORE, inNamespace, isTrue, metadataValue, PROD_ONLY, secretStoreProblem, secretStoresByNamespace, STRICT_PROFILES, unknownScopesProblem } from './common';
 
 const SCOPES_DOC = 'https://docs.dapr.io/operations/components/component-scopes/';
 const SECRETS_DOC = 'https://docs.dapr.io/operations/components/component-secrets/';
 
-/** The built-in secret store every sidecar has (unless disabled): Kubernetes Secrets of the component's namespace. */
-const BUILTIN_SECRET_STORE = 'kubernetes';
 
 /**
  * Metadata names the runtime (daprd) reads itself, valid on every component of a type prefix
@@ -82,18 +80,8 @@ export const COMPONENT_SCOPES_EXIST: Rule = {
   check: ({ index }) => {
     const out: RuleViolation[] = [];
     for (const c of index.components) {
-      const ns = c.object.namespace;
-      const unknown = (c.scopes ?? []).filter((s) => !index.hasAppId(ns, s));
-      if (unknown.length === 0) continue;
-      const known = index.appIdsIn(ns);
-      const hint = unknown.map((u) => didYouMean(u, known)).join('');
-      out.push(
-        v(
-          c,
-          `${c.object.ref} is scoped to ${quoteList(unknown)}, but no Dapr Deployment/StatefulSet ${inNamespace(ns)} has that dapr.io/app-id${hint}: ` +
-            `fix the scope or the app-id (app-ids ${inNamespace(ns)}: ${known.length > 0 ? quoteList(known) : 'none'}).`,
-        ),
-      );
+      const problem = unknownScopesProblem(index, c.object.ref, c.object.namespace, c.scopes);
+      if (problem) out.push(v(c, problem));
     }
     return out;
   },
@@ -134,42 +122,16 @@ export const COMPONENT_SECRET_STORE: Rule = {
   why: SECRETS_DOC,
   check: ({ index }) => {
     const out: RuleViolation[] = [];
-    const storesByNs = new Map<string, string[]>();
-    for (const x of index.components) {
-      if (!x.type.startsWith('secretstores.')) continue;
-      const list = storesByNs.get(x.object.namespace);
-      if (list) list.push(x.object.name);
-      else storesByNs.set(x.object.namespace, [x.object.name]);
-    }
+    const stores = secretStoresByNamespace(index);
     for (const c of index.components) {
-      const storeName = c.secretStore;
-      if (storeName === undefined || storeName === '' || storeName === BUILTIN_SECRET_STORE) continue;
-      const ns = c.object.namespace;
-      const store = index.component(ns, storeName);
-      if (!store || !store.type.startsWith('secretstores.')) {
-        const stores = storesByNs.get(ns) ?? [];
-        out.push(
-          v(
-            c,
-            store
-              ? `${c.object.ref} reads its secrets through auth.secretStore '${storeName}', but that Component has type '${store.type}', not a secretstores.* type: point auth.secretStore at a secret store.`
-              : `${c.object.ref} reads its secrets through auth.secretStore '${storeName}', but there is no secret store Component '${storeName}' ${inNamespace(ns)}${didYouMean(storeName, stores)}: ` +
-                  `add it, or use ${stores.length > 0 ? `one of ${quoteList(stores)}` : "'kubernetes' (Kubernetes Secrets of the namespace)"}.`,
-          ),
-        );
-        continue;
-      }
-      if (store.scopes === undefined) continue;
-      const storeApps = new Set(store.scopes);
-      const missing = appsOf(index, c).filter((a) => !storeApps.has(a));
-      if (missing.length === 0) continue;
-      out.push(
-        v(
-          c,
-          `${c.object.ref} reads its secrets through '${storeName}', but ${store.object.ref} is not scoped to ${quoteList(missing)}, ` +
-            `so ${missing.length === 1 ? 'that app' : 'those apps'} cannot resolve the secretKeyRefs and the component fails to load: add ${quoteList(missing)} to the scopes of '${storeName}'.`,
-        ),
-      );
+      const problem = secretStoreProblem(index, stores, {
+        ref: c.object.ref,
+        ns: c.object.namespace,
+        storeName: c.secretStore,
+        apps: appsOf(index, c),
+        failure: 'the component fails to load',
+      });
+      if (problem) out.push(v(c, problem));
     }
     return out;
   },
@@ -360,6 +322,29 @@ export const COMPONENT_VAULT_TLS: Rule = {
   },
 };
 
+export const COMPONENT_SPEC_KNOWN: Rule = {
+  id: 'DAPR-COMP-010',
+  severity: Severity.WARNING,
+  profiles: ALL_PROFILES,
+  description:
+    "Every Component's type and version has a metadata spec in the pinned Dapr version's reference data; otherwise DAPR-COMP-005/006 cannot check its metadata names and sensitive fields.",
+  why: 'https://docs.dapr.io/reference/resource-specs/component-schema/',
+  check: ({ index, daprVersion }) => {
+    const out: RuleViolation[] = [];
+    for (const c of index.components) {
+      if (!c.type || !c.version || daprVersion.componentSpec(c.type, c.version)) continue;
+      out.push(
+        v(
+          c,
+          `${c.object.ref} has type ${c.type} ${c.version}, for which the reference data of Dapr ${daprVersion.version} holds no metadata spec, so its metadata names and sensitive fields go unchecked; ` +
+            daprVersion.missingComponentSpecFix(c.type, c.version),
+        ),
+      );
+    }
+    return out;
+  },
+};
+
 export const COMPONENT_RULES: readonly Rule[] = [
   COMPONENT_SCOPES_PRESENT,
   COMPONENT_SCOPES_EXIST,
@@ -370,4 +355,5 @@ export const COMPONENT_RULES: readonly Rule[] = [
   COMPONENT_ONE_ACTOR_STORE,
   COMPONENT_KAFKA_AUTH,
   COMPONENT_VAULT_TLS,
+  COMPONENT_SPEC_KNOWN,
 ];
