@@ -5,6 +5,7 @@ import { KubernetesApiCa } from '../constructs/terraform/kubernetes-api-ca';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { MtlsPolicy } from '../constructs/model/mtls-policy';
 import { EnvironmentProfile } from '../constructs/model/profile';
+import type { ExternalHost } from '../constructs/k8s/dapr-chart';
 
 /** Where the environment's Redis is. */
 export interface RedisSpec {
@@ -86,6 +87,11 @@ export interface EnvironmentSpec {
   readonly schedulerStorage: { readonly storageClassName: string; readonly size: string; readonly inMemory: boolean };
   /** Argo CD: the repository and path it syncs. */
   readonly argo: { readonly repoUrl: string; readonly targetRevision: string; readonly path: string };
+  /**
+   * The address ranges of the hosts outside the cluster (Vault, managed Redis, Kafka brokers):
+   * the apps' NetworkPolicy egress names them; staging and prod refuse an undeclared one.
+   */
+  readonly externalHosts: ExternalHost[];
   /** Namespaces allowed to reach services' app ports (ingress controller). */
   readonly ingressNamespaces: string[];
   /** Namespaces whose Prometheus scrapes the sidecars. */
@@ -126,6 +132,16 @@ const vault = (env: string): VaultSpec => ({
   pkiIntermediateMount: `pki-dapr-${env}-sentry`,
 });
 
+/**
+ * The managed services of staging and prod and the ranges they live in: Vault, Redis and one
+ * subnet per Kafka broker, under the environment's /16 (`prefix`, e.g. '10.30').
+ */
+const managedHosts = (env: string, prefix: string): ExternalHost[] => [
+  { host: `vault.${env}.logistics.example.com`, cidrs: [`${prefix}.0.16/28`] },
+  { host: `orders-redis.${env}.logistics.example.com`, cidrs: [`${prefix}.8.0/28`] },
+  ...[0, 1, 2].map((i) => ({ host: `kafka-${i}.${env}.logistics.example.com`, cidrs: [`${prefix}.12.${i * 64}/26`] })),
+];
+
 /** Dev: relaxed. No HA, in-cluster Redis and Kafka, Sentry may self-sign, everything traced. */
 export const DEV: EnvironmentSpec = {
   name: 'dev',
@@ -144,6 +160,7 @@ export const DEV: EnvironmentSpec = {
   sizes: { replicas: 1 },
   schedulerStorage: { storageClassName: 'standard', size: '1Gi', inMemory: false },
   argo: { repoUrl: REPO_URL, targetRevision: 'main', path: 'dist/dev' },
+  externalHosts: [{ host: 'vault.dev.logistics.example.com', cidrs: ['10.10.0.16/28'] }],
   ingressNamespaces: ['ingress-nginx'],
   monitoringNamespaces: ['monitoring'],
 };
@@ -171,6 +188,7 @@ export const STAGING: EnvironmentSpec = {
   sizes: { replicas: 2, maxReplicas: 4 },
   schedulerStorage: { storageClassName: 'ssd-retain', size: '16Gi', inMemory: false },
   argo: { repoUrl: REPO_URL, targetRevision: 'main', path: 'dist/staging' },
+  externalHosts: managedHosts('staging', '10.20'),
   ingressNamespaces: ['ingress-nginx'],
   monitoringNamespaces: ['monitoring'],
   terraformState: { bucket: 'logistics-terraform-state', region: 'eu-central-1', kmsKeyId: 'alias/terraform-state' },
@@ -200,6 +218,7 @@ export const PROD: EnvironmentSpec = {
   sizes: { replicas: 3, maxReplicas: 10 },
   schedulerStorage: { storageClassName: 'ssd-retain', size: '16Gi', inMemory: false },
   argo: { repoUrl: REPO_URL, targetRevision: 'main', path: 'dist/prod' },
+  externalHosts: managedHosts('prod', '10.30'),
   ingressNamespaces: ['ingress-nginx'],
   monitoringNamespaces: ['monitoring'],
   terraformState: { bucket: 'logistics-terraform-state', region: 'eu-central-1', kmsKeyId: 'alias/terraform-state' },

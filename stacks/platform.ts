@@ -60,7 +60,7 @@ export interface Platform {
 /** Declares the order-management platform's Kubernetes half for one environment. */
 export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
   const ns = env.appsNamespace;
-  const chart = new DaprChart(app, env.name, { namespace: ns, profile: env.profile, daprVersion: env.daprVersion, mtls: env.mtls });
+  const chart = new DaprChart(app, env.name, { namespace: ns, profile: env.profile, daprVersion: env.daprVersion, mtls: env.mtls, externalHosts: env.externalHosts });
   new DefaultDenyNetworkPolicy(chart, 'DefaultDeny');
 
   const vault = new VaultSecretStore(chart, 'SecretStore', {

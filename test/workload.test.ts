@@ -121,8 +121,30 @@ describe('the seed scenario', () => {
       to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'checkout' } } }, { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'inventory' } } }],
       ports: [{ protocol: 'TCP', port: 50002 }],
     });
-    // External Redis and Vault: one rule with both ports.
-    expect(co.egress).toContainEqual({ ports: [{ protocol: 'TCP', port: 6380 }, { protocol: 'TCP', port: 8200 }] });
+    // Every egress rule names its destinations: DNS, each control-plane service's pods on the port
+    // its pod listens on (no 443: nothing in dapr-system listens there), the callees, the in-cluster
+    // collector's namespace, and the external Vault and Redis by their declared CIDRs.
+    const cp = (app: string, port: number) => ({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dapr-system' } }, podSelector: { matchLabels: { app } } }],
+      ports: [{ protocol: 'TCP', port }],
+    });
+    expect(co.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      },
+      cp('dapr-operator', 6500),
+      cp('dapr-placement-server', 50005),
+      cp('dapr-scheduler-server', 50006),
+      cp('dapr-sentry', 50001),
+      {
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'checkout' } } }, { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'inventory' } } }],
+        ports: [{ protocol: 'TCP', port: 50002 }],
+      },
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }], ports: [{ protocol: 'TCP', port: 4317 }] },
+      { to: [{ ipBlock: { cidr: '10.0.0.16/28' } }], ports: [{ protocol: 'TCP', port: 8200 }] },
+      { to: [{ ipBlock: { cidr: '10.0.8.0/28' } }], ports: [{ protocol: 'TCP', port: 6380 }] },
+    ]);
     const sh = find(manifests, 'NetworkPolicy', 'shipping').spec;
     expect(sh.egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } } }], ports: [{ protocol: 'TCP', port: 9093 }] });
   });

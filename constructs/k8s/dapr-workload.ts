@@ -13,7 +13,7 @@ import { ResourceSize } from './resource-size';
 import { DaprSubscription } from './subscription';
 import { IVaultAgentSecretStore } from './vault-secret-store';
 import { WorkloadGraph, WorkloadModel } from './workload-graph';
-import { egressRules, ingressRules } from './workload-network-policy';
+import { egressRules, ingressRules, undeclaredExternalHosts } from './workload-network-policy';
 import { deploymentSpec, podAnnotations } from './workload-pod';
 import {
   AppProtocol,
@@ -313,7 +313,7 @@ export class DaprWorkload extends Construct implements IDaprApp {
         egress: Lazy.any({ produce: () => this.egressRules() }),
       },
     });
-    this.node.addValidation({ validate: () => validateWorkload(this.model, this.twins()) });
+    this.node.addValidation({ validate: () => validateWorkload(this.model, this.twins(), (host) => this.reachersOf(host)) });
   }
 
   // ---- the graph --------------------------------------------------------------------------
@@ -482,6 +482,11 @@ export class DaprWorkload extends Construct implements IDaprApp {
         behavior: { scaleDown: { stabilizationWindowSeconds: (p.scaleDownStabilization ?? Duration.minutes(5)).toSeconds() } },
       },
     });
+  }
+
+  /** The workloads of the tree, in construction order, that reach an external host without declared CIDRs. */
+  private reachersOf(host: string): DaprWorkload[] {
+    return DaprWorkload.all(this.node.root).filter((o) => undeclaredExternalHosts(o.model).includes(host));
   }
 
   /** Every workload of the tree with this app-id and namespace, in construction order (indexed at construction). */

@@ -8,6 +8,7 @@ import type { IStateStore } from './dapr-component';
 import type { DaprWorkload } from './dapr-workload';
 import { cpuMillis, memoryQuantity } from './resource-size';
 import { WorkloadModel } from './workload-graph';
+import { undeclaredExternalHosts } from './workload-network-policy';
 import { podAnnotations } from './workload-pod';
 import { DAPR_API_TOKEN_ENV, DAPR_INTERNAL_GRPC_PORT, WorkloadRole } from './workload-types';
 
@@ -15,7 +16,7 @@ import { DAPR_API_TOKEN_ENV, DAPR_INTERNAL_GRPC_PORT, WorkloadRole } from './wor
  * Every problem of a workload. `twins` are the workloads of the tree with its app-id and namespace,
  * in construction order (the first one reports nothing about the others).
  */
-export function validateWorkload(m: WorkloadModel, twins: readonly DaprWorkload[]): string[] {
+export function validateWorkload(m: WorkloadModel, twins: readonly DaprWorkload[], reachersOf: (host: string) => DaprWorkload[] = () => [m.workload]): string[] {
   const p = m.props;
   const w = m.workload;
   const errors: string[] = [];
@@ -58,6 +59,7 @@ export function validateWorkload(m: WorkloadModel, twins: readonly DaprWorkload[
     if (p.appPort === undefined) errors.push(`${what}: no appPort, so the app container has no liveness and readiness probes in a ${profile} environment: give the port it serves health checks on.`);
   }
   errors.push(...apiTokenErrors(m, what));
+  if (strict) errors.push(...undeclaredHostErrors(m, what, reachersOf));
 
   // Actor and workflow hosts need exactly one actor state store in scope.
   if (w.role !== WorkloadRole.SERVICE) {
@@ -102,6 +104,24 @@ export function validateWorkload(m: WorkloadModel, twins: readonly DaprWorkload[
   }
   if (side.cpuLimit && cpuMillis(side.cpuLimit) < cpuMillis(side.cpuRequest)) {
     errors.push(`${what}: sidecar CPU limit ${side.cpuLimit.amount} is below its request ${side.cpuRequest.amount}.`);
+  }
+  return errors;
+}
+
+/**
+ * External hosts without declared CIDRs (strict profiles): reported once per host, by the first
+ * workload (in construction order) that reaches it, naming the others.
+ */
+function undeclaredHostErrors(m: WorkloadModel, what: string, reachersOf: (host: string) => DaprWorkload[]): string[] {
+  const errors: string[] = [];
+  for (const host of undeclaredExternalHosts(m)) {
+    const reachers = reachersOf(host);
+    if (reachers[0] !== m.workload) continue;
+    const others = reachers.slice(1).map((o) => o.appId);
+    errors.push(
+      `${what} reaches external host '${host}'${others.length ? ` (as do ${others.map((o) => `'${o}'`).join(', ')})` : ''}, whose address ranges the ${m.settings.profile} environment does not declare, ` +
+        `so its NetworkPolicy egress could only be open to every address: add { host: '${host}', cidrs: ['<range>'] } to the DaprChart's externalHosts.`,
+    );
   }
   return errors;
 }

@@ -3,11 +3,12 @@ import { COMPONENT_RULES } from './components';
 import { CONFIGURATION_RULES } from './configurations';
 import { CONTROL_PLANE_RULES } from './control-plane';
 import { NAMESPACE_RULES } from './namespaces';
+import { NETWORK_POLICY_RULES } from './network-policies';
 import { SUBSCRIPTION_RULES } from './subscriptions';
 import { TERRAFORM_RULES } from './terraform';
 import { WORKLOAD_RULES } from './workloads';
 
-/** Every rule, in id order of areas: components, configurations, workloads, subscriptions, control plane, namespaces, Terraform. */
+/** Every rule, in id order of areas: components, configurations, workloads, subscriptions, control plane, namespaces, network policies, Terraform. */
 export const ALL_RULES: readonly Rule[] = [
   ...COMPONENT_RULES,
   ...CONFIGURATION_RULES,
@@ -15,7 +16,8 @@ export const ALL_RULES: readonly Rule[] = [
   ...SUBSCRIPTION_RULES,
   ...CONTROL_PLANE_RULES,
   ...NAMESPACE_RULES,
+  ...NETWORK_POLICY_RULES,
   ...TERRAFORM_RULES,
 ];
 
-export { COMPONENT_RULES, CONFIGURATION_RULES, WORKLOAD_RULES, SUBSCRIPTION_RULES, CONTROL_PLANE_RULES, NAMESPACE_RULES, TERRAFORM_RULES };
+export { COMPONENT_RULES, CONFIGURATION_RULES, WORKLOAD_RULES, SUBSCRIPTION_RULES, CONTROL_PLANE_RULES, NAMESPACE_RULES, NETWORK_POLICY_RULES, TERRAFORM_RULES };
