@@ -20,7 +20,7 @@ export { EnvironmentProfile } from './model/profile';
 export { ISecretStore, SecretRef } from './model/secret-ref';
 
 // ---- k8s: cdk8s constructs ------------------------------------------------------------------------
-export { DaprChart, DaprChartProps, DaprSettings } from './k8s/dapr-chart';
+export { DaprChart, DaprChartProps, DaprSettings, ExternalHost } from './k8s/dapr-chart';
 export {
   ComponentEndpoint,
   DaprComponent,
@@ -31,6 +31,7 @@ export {
   MetadataEntry,
 } from './k8s/dapr-component';
 export { DaprApiToken, DaprApiTokenProps } from './k8s/dapr-api-token';
+export { DaprAppToken } from './k8s/dapr-app-token';
 export { DaprWorkload, DaprWorkloadProps } from './k8s/dapr-workload';
 export { EnvValue } from './k8s/env-value';
 export {

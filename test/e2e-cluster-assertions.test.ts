@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Check, CheckStatus, checkApplyWarnings, checkAppApiToken, checkDaprdApiToken, checkDaprdConfig, checkDaprdEnv,
+  Check, CheckStatus, checkApplyWarnings, checkAppApiToken, checkAppTokenWiring, checkDaprdApiToken, checkDaprdConfig, checkDaprdEnv,
   checkDaprdInjected, checkDaprdResources, checkDaprdVaultTokenMount, checkNoDuplicateMounts, checkPod,
   checkReferencedObjects, checkVaultAgentInjected, checkVaultTokenVolumeAnnotation, checkWorkloadPods, PodCheckInput,
 } from '../e2e/cluster/assertions';
@@ -19,19 +19,26 @@ const STORED: any = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 
 const clone = (x: any): any => JSON.parse(JSON.stringify(x));
 const container = (pod: any, name: string): any => [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c: any) => c.name === name);
 const TOKEN_REF = { valueFrom: { secretKeyRef: { name: 'dapr-api-token', key: 'token' } } };
+const APP_TOKEN_REF = { valueFrom: { secretKeyRef: { name: 'orders-dapr-app-token', key: 'token' } } };
 
 function input(pod: any, over: Partial<PodCheckInput> = {}): PodCheckInput {
   return {
     env: 'prod', pod, owner: 'Deployment orders', appContainers: ['app'],
-    secrets: new Map([['order-management/dapr-api-token', new Set(['token'])]]), configMaps: new Map(),
+    secrets: new Map([['order-management/dapr-api-token', new Set(['token'])], ['order-management/orders-dapr-app-token', new Set(['token'])]]), configMaps: new Map(),
     vaultTokenMountPath: '/vault/dapr/token', vaultInjectorRan: true, ...over,
   };
 }
 
-/** The stored pod as it should be: app gets the token, the agents are injected with a projected token volume. */
+/**
+ * The stored pod as it should be: app gets the token, the agents are injected with a projected token
+ * volume, and daprd authenticates its calls into the app (dapr.io/app-token-secret: the injector
+ * gives daprd APP_API_TOKEN from the Secret, as Dapr 1.18.3 pkg/injector/patcher/sidecar_container.go does).
+ */
 function goodPod(): any {
   const p = clone(STORED);
-  container(p, 'app').env.push({ name: 'DAPR_API_TOKEN', ...clone(TOKEN_REF) });
+  container(p, 'app').env.push({ name: 'DAPR_API_TOKEN', ...clone(TOKEN_REF) }, { name: 'APP_API_TOKEN', ...clone(APP_TOKEN_REF) });
+  p.metadata.annotations['dapr.io/app-token-secret'] = 'orders-dapr-app-token';
+  container(p, 'daprd').env.push({ name: 'APP_API_TOKEN', ...clone(APP_TOKEN_REF) });
   p.metadata.annotations['vault.hashicorp.com/agent-service-account-token-volume-name'] = 'vault-token';
   p.spec.volumes.push({ name: 'vault-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } });
   const agentMounts = [{ name: 'vault-token', mountPath: '/var/run/secrets/vault.hashicorp.com/serviceaccount' }, { name: 'dapr-vault-token', mountPath: '/vault/dapr' }];
@@ -49,6 +56,7 @@ describe('e2e cluster checks on the stored prod orders pod', () => {
     expect(statuses(failed(cs))).toEqual([
       'FAIL daprd-api-token spec.containers[daprd].env[DAPR_API_TOKEN].valueFrom.secretKeyRef',
       'FAIL app-api-token spec.containers[app].env[DAPR_API_TOKEN]',
+      'FAIL daprd-app-token metadata.annotations[dapr.io/app-token-secret]',
       'FAIL referenced-object-exists spec.containers[daprd].env[DAPR_API_TOKEN]',
       'FAIL vault-agent-token-volume metadata.annotations[vault.hashicorp.com/agent-service-account-token-volume-name]',
     ]);
@@ -62,7 +70,7 @@ describe('e2e cluster checks on the stored prod orders pod', () => {
     expect(failed(cs)).toEqual([]);
     expect(cs.filter((c) => c.status === CheckStatus.NOT_RUN)).toEqual([]);
     expect(new Set(cs.map((c) => c.id))).toEqual(new Set(['daprd-injected', 'daprd-resources', 'daprd-env', 'daprd-config', 'daprd-api-token',
-      'app-api-token', 'referenced-object-exists', 'no-duplicate-mount-paths', 'vault-agent-token-volume', 'vault-agent-injected',
+      'app-api-token', 'daprd-app-token', 'app-app-token', 'referenced-object-exists', 'no-duplicate-mount-paths', 'vault-agent-token-volume', 'vault-agent-injected',
       'vault-agent-token-mount', 'daprd-vault-token-mount', 'vault-token-reaches-daprd']));
   });
 
@@ -115,6 +123,29 @@ describe('e2e cluster checks on the stored prod orders pod', () => {
     container(q, 'app').env.find((e: any) => e.name === 'DAPR_API_TOKEN').valueFrom.secretKeyRef.key = 'other';
     expect(failed(checkAppApiToken(input(q)))[0]).toMatchObject({
       field: 'spec.containers[app].env[DAPR_API_TOKEN].valueFrom.secretKeyRef', message: 'is dapr-api-token/other, daprd reads dapr-api-token/token' });
+  });
+
+  test('app token (issue 16): missing annotation with an app port, daprd without APP_API_TOKEN, the app without it or from another Secret', () => {
+    const p = goodPod();
+    delete p.metadata.annotations['dapr.io/app-token-secret'];
+    expect(failed(checkAppTokenWiring(input(p)))).toMatchObject([
+      { id: 'daprd-app-token', field: 'metadata.annotations[dapr.io/app-token-secret]', message: 'is missing although dapr.io/app-port is 8080: daprd calls the app unauthenticated' },
+    ]);
+    const q = goodPod();
+    container(q, 'daprd').env = container(q, 'daprd').env.filter((e: any) => e.name !== 'APP_API_TOKEN');
+    expect(statuses(failed(checkAppTokenWiring(input(q))))).toEqual([
+      'FAIL daprd-app-token spec.containers[daprd].env[APP_API_TOKEN].valueFrom.secretKeyRef',
+      'FAIL app-app-token spec.containers[app].env[APP_API_TOKEN].valueFrom.secretKeyRef',
+    ]);
+    const r = goodPod();
+    container(r, 'app').env = container(r, 'app').env.filter((e: any) => e.name !== 'APP_API_TOKEN');
+    expect(failed(checkAppTokenWiring(input(r)))[0].message).toBe(
+      'is missing: the app cannot check the token daprd sends with every call, daprd reads orders-dapr-app-token/token');
+    const t = goodPod();
+    container(t, 'app').env.find((e: any) => e.name === 'APP_API_TOKEN').valueFrom.secretKeyRef.name = 'dapr-api-token';
+    expect(failed(checkAppTokenWiring(input(t)))[0].message).toBe('is dapr-api-token/token, daprd reads orders-dapr-app-token/token');
+    expect(failed(checkAppTokenWiring(input(goodPod(), { secrets: new Map() })))[0].message)
+      .toBe('Secret order-management/orders-dapr-app-token with key token does not exist (created by nothing: daprd fails with CreateContainerConfigError)');
   });
 
   test('a referenced ConfigMap or Secret volume that does not exist', () => {

@@ -1,14 +1,14 @@
 /*
  * The pod template of a DaprWorkload: the sidecar annotations Dapr's injector reads, the Vault
- * Agent wiring, the app container (hardened, probed, its env including DAPR_API_TOKEN from the
- * API token Secret) and the pod's volumes.
+ * Agent wiring, the app container (hardened, probed, its env including DAPR_API_TOKEN and
+ * APP_API_TOKEN from the token Secrets) and the pod's volumes.
  */
 import { Duration, Lazy } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { memoryQuantity, goMemLimit } from './resource-size';
 import { vaultAgentAnnotations, vaultTokenSourceVolume } from './vault-agent-wiring';
 import { WorkloadModel } from './workload-graph';
-import { APP_CONTAINER, AppProtocol, DAPR_API_TOKEN_ENV, LogLevel, WorkloadRole } from './workload-types';
+import { APP_API_TOKEN_ENV, APP_CONTAINER, AppProtocol, DAPR_API_TOKEN_ENV, LogLevel, WorkloadRole } from './workload-types';
 
 /** The pod's termination grace period. */
 export function gracePeriod(m: WorkloadModel): Duration {
@@ -55,6 +55,7 @@ export function podAnnotations(m: WorkloadModel): { [key: string]: string } {
     }
   }
   if (w.apiTokenSecret) a['dapr.io/api-token-secret'] = w.apiTokenSecret.secretName;
+  if (w.appTokenSecret && p.appPort !== undefined) a['dapr.io/app-token-secret'] = w.appTokenSecret.secretName;
   if (p.maxBodySize) a['dapr.io/max-body-size'] = memoryQuantity(p.maxBodySize);
   if (p.readBufferSize) a['dapr.io/read-buffer-size'] = `${Math.round(p.readBufferSize.toKibibytes())}Ki`;
   const concurrency = p.appMaxConcurrency ?? (w.role === WorkloadRole.WORKFLOW_HOST ? 10 : undefined);
@@ -65,13 +66,20 @@ export function podAnnotations(m: WorkloadModel): { [key: string]: string } {
   return Object.fromEntries(Object.keys(a).sort().map((k) => [k, a[k]]));
 }
 
-/** The app container's env: the declared variables and DAPR_API_TOKEN from the API token Secret, sorted by name. */
+/**
+ * The app container's env: the declared variables, DAPR_API_TOKEN from the API token Secret and
+ * APP_API_TOKEN from the app token Secret (the value daprd sends in `dapr-api-token`), sorted by name.
+ */
 export function appEnv(m: WorkloadModel): k8s.EnvVar[] | undefined {
   const vars = new Map<string, k8s.EnvVar>();
   const env = m.props.env ?? {};
   for (const name of Object.keys(env)) vars.set(name, env[name].toEnvVar(name));
   const token = m.workload.apiTokenSecret;
   if (token) vars.set(DAPR_API_TOKEN_ENV, { name: DAPR_API_TOKEN_ENV, valueFrom: { secretKeyRef: { name: token.secretName, key: token.key } } });
+  const appToken = m.workload.appTokenSecret;
+  if (appToken && m.props.appPort !== undefined) {
+    vars.set(APP_API_TOKEN_ENV, { name: APP_API_TOKEN_ENV, valueFrom: { secretKeyRef: { name: appToken.secretName, key: appToken.key } } });
+  }
   return vars.size ? [...vars.keys()].sort().map((k) => vars.get(k)!) : undefined;
 }
 

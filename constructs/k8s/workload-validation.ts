@@ -10,7 +10,7 @@ import { cpuMillis, memoryQuantity } from './resource-size';
 import { WorkloadModel } from './workload-graph';
 import { undeclaredExternalHosts } from './workload-network-policy';
 import { podAnnotations } from './workload-pod';
-import { DAPR_API_TOKEN_ENV, DAPR_INTERNAL_GRPC_PORT, WorkloadRole } from './workload-types';
+import { APP_API_TOKEN_ENV, DAPR_API_TOKEN_ENV, DAPR_INTERNAL_GRPC_PORT, WorkloadRole } from './workload-types';
 
 /**
  * Every problem of a workload. `twins` are the workloads of the tree with its app-id and namespace,
@@ -147,6 +147,36 @@ function apiTokenErrors(m: WorkloadModel, what: string): string[] {
   }
   if (env[DAPR_API_TOKEN_ENV] && m.workload.apiTokenSecret) {
     errors.push(`${what}: env sets ${DAPR_API_TOKEN_ENV}, which the workload sets itself from its API token Secret '${m.workload.apiTokenSecret.secretName}': remove it from env.`);
+  }
+  return [...errors, ...appTokenErrors(m, what)];
+}
+
+/** The token daprd sends the app (`dapr.io/app-token-secret`, `APP_API_TOKEN`). */
+function appTokenErrors(m: WorkloadModel, what: string): string[] {
+  const p = m.props;
+  const errors: string[] = [];
+  const profile = m.settings.profile;
+  if (p.appPort === undefined) {
+    if (p.appTokenSecret) errors.push(`${what}: appTokenSecret '${p.appTokenSecret}' is given but there is no appPort, so daprd never calls the app: drop appTokenSecret or give the appPort.`);
+    return errors;
+  }
+  if (p.appToken === false && isStrict(profile)) {
+    errors.push(
+      `${what}: appToken is false in a ${profile} environment, so the app cannot tell daprd's calls from anything else that reaches port ${p.appPort}: ` +
+        `drop 'appToken: false' (the workload then gets its own token Secret and the app ${APP_API_TOKEN_ENV}).`,
+    );
+  }
+  if (p.appToken === false && p.appTokenSecret) errors.push(`${what}: appToken is false but appTokenSecret '${p.appTokenSecret}' is given: drop one of them.`);
+  if (p.appTokenSecret && (p.appTokenSecret.store !== undefined || p.appTokenSecret.key !== 'token')) {
+    errors.push(`${what}: appTokenSecret '${p.appTokenSecret}' must be a Kubernetes Secret with key 'token' (daprd reads that key): use SecretRef.fromKubernetesSecret('<name>', 'token').`);
+  }
+  const api = m.workload.apiTokenSecret;
+  const app = m.workload.appTokenSecret;
+  if (api && app && api.secretName === app.secretName) {
+    errors.push(`${what}: the app token and the Dapr API token are both Secret '${app.secretName}', so whoever holds one can call daprd and the app alike: give each its own Secret (or drop appTokenSecret).`);
+  }
+  if ((p.env ?? {})[APP_API_TOKEN_ENV] && app) {
+    errors.push(`${what}: env sets ${APP_API_TOKEN_ENV}, which the workload sets itself from its app token Secret '${app.secretName}': remove it from env.`);
   }
   return errors;
 }
