@@ -85,6 +85,7 @@ export { IVaultAgentSecretStore, VaultAuth, VaultSecretStore, VaultSecretStorePr
 export { ArgoCdApplication, ArgoCdApplicationProps } from './terraform/argocd-application';
 export {
   ControlPlaneResources,
+  ControlPlaneSpread,
   DaprControlPlane,
   DaprControlPlaneProps,
   DaprLogLevel,

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Check, CheckStatus, checkApplyWarnings, checkAppApiToken, checkAppTokenWiring, checkDaprdApiToken, checkDaprdConfig, checkDaprdEnv,
+  Check, CheckStatus, checkApplyWarnings, checkAppApiToken, checkAppTokenWiring, checkControlPlaneSpread, checkDaprdApiToken, checkDaprdConfig, checkDaprdEnv,
   checkDaprdInjected, checkDaprdResources, checkDaprdVaultTokenMount, checkNoDuplicateMounts, checkPod,
   checkReferencedObjects, checkVaultAgentInjected, checkVaultTokenVolumeAnnotation, checkWorkloadPods, PodCheckInput,
 } from '../e2e/cluster/assertions';
@@ -217,5 +217,45 @@ describe('e2e cluster harness helpers', () => {
     expect(parseProvidedSecrets(md, 'prod', 'README.md').secrets).toEqual([{ namespace: 'order-management', name: 'a', keys: ['token'] }, { namespace: 'data', name: 'b', keys: ['u', 'p'] }]);
     expect(parseProvidedSecrets(md, 'dev', 'README.md').secrets).toEqual([{ namespace: 'data', name: 'b', keys: ['u', 'p'] }]);
     expect(parseProvidedSecrets('# nothing\n', 'dev', 'README.md')).toMatchObject({ secrets: [], notes: ['README.md documents no provided Secrets (no section "Secrets the platform provides")'] });
+  });
+});
+
+describe('control-plane spread on the rendered chart (issue 16)', () => {
+  const term = (app: string, topologyKey: string) => ({ labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: [app] }] }, topologyKey });
+  const workload = (kind: string, app: string, anti: any) => ({ kind, metadata: { name: app, namespace: 'dapr-system' }, spec: { template: { spec: { affinity: { podAntiAffinity: anti } } } } });
+  /** What the 1.18.3 templates render with the given topology key and the required policy. */
+  const rendered = (key: string) => [
+    ...['dapr-placement-server', 'dapr-scheduler-server'].map((a) => workload('StatefulSet', a, { requiredDuringSchedulingIgnoredDuringExecution: [term(a, key)] })),
+    ...['dapr-operator', 'dapr-sentry', 'dapr-sidecar-injector'].map((a) => workload('Deployment', a, { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term(a, key) }] })),
+  ];
+  const ha = { enabled: true, topologyKey: 'kubernetes.io/hostname', podAntiAffinityPolicy: 'requiredDuringSchedulingIgnoredDuringExecution' };
+
+  test('passes the five workloads as the chart renders them', () => {
+    const cs = checkControlPlaneSpread('prod', rendered('kubernetes.io/hostname'), ha);
+    expect(cs.map((c) => `${c.status} ${c.object}`)).toEqual([
+      'pass StatefulSet dapr-system/dapr-placement-server (chart)',
+      'pass StatefulSet dapr-system/dapr-scheduler-server (chart)',
+      'pass Deployment dapr-system/dapr-operator (chart)',
+      'pass Deployment dapr-system/dapr-sentry (chart)',
+      'pass Deployment dapr-system/dapr-sidecar-injector (chart)',
+    ]);
+  });
+
+  test('fails a required term on another key, a preferred-only StatefulSet and a missing workload', () => {
+    const objs = rendered('topology.kubernetes.io/zone').filter((o) => o.metadata.name !== 'dapr-sentry');
+    const f = failed(checkControlPlaneSpread('prod', objs, ha));
+    expect(f.map((c) => c.object)).toEqual([
+      'StatefulSet dapr-system/dapr-placement-server (chart)', 'StatefulSet dapr-system/dapr-scheduler-server (chart)',
+      'Deployment dapr-system/dapr-operator (chart)', 'Deployment/StatefulSet ?/dapr-sentry (chart)', 'Deployment dapr-system/dapr-sidecar-injector (chart)',
+    ]);
+    expect(f[0].message).toMatch(/^has no required anti-affinity of app=dapr-placement-server over kubernetes.io\/hostname/);
+    const preferredOnly = rendered('kubernetes.io/hostname');
+    preferredOnly[0].spec.template.spec.affinity.podAntiAffinity = { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term('dapr-placement-server', 'kubernetes.io/hostname') }] };
+    expect(failed(checkControlPlaneSpread('prod', preferredOnly, ha)).map((c) => c.object)).toEqual(['StatefulSet dapr-system/dapr-placement-server (chart)']);
+  });
+
+  test('checks nothing without HA or without a policy in the values (the chart default)', () => {
+    expect(checkControlPlaneSpread('dev', [], { enabled: false })).toEqual([]);
+    expect(checkControlPlaneSpread('prod', [], { enabled: true })).toEqual([]);
   });
 });

@@ -24,7 +24,13 @@ describe('prod: the production setup of the seed', () => {
     const r = daprRelease(prod);
     expect(r).toMatchObject({ repository: 'https://dapr.github.io/helm-charts/', version: '1.18.3', namespace: 'dapr-system', atomic: true, wait: true });
     const values = YAML.parse(r.values[0]);
-    expect(values.global.ha).toEqual({ enabled: true, replicaCount: 3, disruption: { minimumAvailable: 2, maximumUnavailable: '' } });
+    expect(values.global.ha).toEqual({
+      enabled: true,
+      replicaCount: 3,
+      disruption: { minimumAvailable: 2, maximumUnavailable: '' },
+      topologyKey: 'kubernetes.io/hostname',
+      podAntiAffinityPolicy: 'requiredDuringSchedulingIgnoredDuringExecution',
+    });
     expect(values.dapr_sidecar_injector.webhookFailurePolicy).toBe('Fail');
     expect(values.dapr_scheduler.cluster).toEqual({ storageClassName: 'ssd-retain', storageSize: '16Gi', inMemoryStorage: false });
   });

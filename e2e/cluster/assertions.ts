@@ -373,6 +373,44 @@ export function checkPod(i: PodCheckInput): Check[] {
   return POD_CHECKS.flatMap((f) => f(i));
 }
 
+/** The control-plane services whose replicas the chart keeps apart: the StatefulSets get the required term on 1.18. */
+const SPREAD_REQUIRED = ['dapr-placement-server', 'dapr-scheduler-server'];
+const SPREAD_PREFERRED = ['dapr-operator', 'dapr-sentry', 'dapr-sidecar-injector'];
+
+/**
+ * With HA and a `global.ha.podAntiAffinityPolicy` in the release values, the chart's workloads carry
+ * that anti-affinity on `global.ha.topologyKey`: required for placement and scheduler (with the
+ * required policy), preferred for operator, sentry and injector (the 1.18 templates never require
+ * it for them). `ha` is the merged `global.ha` of the release values.
+ */
+export function checkControlPlaneSpread(env: string, chartObjects: readonly Json[], ha: Json): Check[] {
+  if (!ha?.enabled || ha.podAntiAffinityPolicy === undefined) return [];
+  const out: Check[] = [];
+  const required = ha.podAntiAffinityPolicy === 'requiredDuringSchedulingIgnoredDuringExecution';
+  for (const app of [...SPREAD_REQUIRED, ...SPREAD_PREFERRED]) {
+    const w = chartObjects.find((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata?.name === app);
+    const object = `${w?.kind ?? 'Deployment/StatefulSet'} ${w?.metadata?.namespace ?? '?'}/${app} (chart)`;
+    const field = 'spec.template.spec.affinity.podAntiAffinity';
+    const add = (ok: boolean, message: string) => out.push({ id: 'control-plane-spread', env, object, field, status: ok ? CheckStatus.PASS : CheckStatus.FAIL, message });
+    if (!w) {
+      add(false, 'the rendered chart has no such workload');
+      continue;
+    }
+    const anti = w.spec?.template?.spec?.affinity?.podAntiAffinity ?? {};
+    const wantRequired = required && SPREAD_REQUIRED.includes(app);
+    const terms: Json[] = wantRequired
+      ? (anti.requiredDuringSchedulingIgnoredDuringExecution ?? [])
+      : (anti.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t: Json) => t.podAffinityTerm);
+    const own = terms.find((t) => t?.topologyKey === ha.topologyKey
+      && (t.labelSelector?.matchExpressions ?? []).some((e: Json) => e.key === 'app' && e.operator === 'In' && (e.values ?? []).includes(app)));
+    const kind = wantRequired ? 'required' : 'preferred';
+    add(own !== undefined, own
+      ? `${kind} anti-affinity of app=${app} over ${ha.topologyKey}`
+      : `has no ${kind} anti-affinity of app=${app} over ${ha.topologyKey} (has ${JSON.stringify(anti)})`);
+  }
+  return out;
+}
+
 /** A workload has its pods: otherwise the reason the API server gave the ReplicaSet controller. */
 export function checkWorkloadPods(env: string, workload: string, wanted: number, pods: number, failure: string | undefined): Check {
   const ok = pods >= wanted && wanted > 0;
