@@ -5,6 +5,7 @@ import { KubernetesApiCa } from '../constructs/terraform/kubernetes-api-ca';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { MtlsPolicy } from '../constructs/model/mtls-policy';
 import { EnvironmentProfile } from '../constructs/model/profile';
+import { SecretRef } from '../constructs/model/secret-ref';
 import type { ExternalHost } from '../constructs/k8s/dapr-chart';
 
 /** Where the environment's Redis is. */
@@ -80,8 +81,18 @@ export interface EnvironmentSpec {
   readonly vault: VaultSpec;
   readonly redis: RedisSpec;
   readonly kafka: KafkaSpec;
-  /** OTLP collector (`host:port`) and the fraction of requests traced. */
-  readonly tracing: { readonly endpoint: string; readonly samplingRate: number };
+  /**
+   * OTLP collector (`host:port`), the fraction of requests traced, and TLS to it: staging and prod
+   * verify the collector with its CA (a cert-manager certificate Secret's `ca.crt`, provided in the
+   * apps' namespace); dev's in-cluster collector listens in plaintext, said explicitly.
+   */
+  readonly tracing: {
+    readonly endpoint: string;
+    readonly samplingRate: number;
+    readonly isSecure: boolean;
+    readonly collectorCa?: SecretRef;
+    readonly plaintextReason?: string;
+  };
   readonly sizes: SizesSpec;
   /** Scheduler (etcd) storage: class and size, pinned. */
   readonly schedulerStorage: { readonly storageClassName: string; readonly size: string; readonly inMemory: boolean };
@@ -104,6 +115,8 @@ export interface EnvironmentSpec {
   readonly controlPlaneResources?: ControlPlaneResources;
 }
 
+/** The collector's CA: `ca.crt` of the cert-manager certificate Secret the observability team provides in the apps' namespace. */
+const OTEL_COLLECTOR_CA = SecretRef.fromKubernetesSecret('otel-collector-ca', 'ca.crt');
 const REPO_URL = 'https://git.example.com/logistics/dapr-platform.git';
 const CONTROL_PLANE_NAMESPACE = 'dapr-system';
 const APPS_NAMESPACE = 'order-management';
@@ -156,7 +169,12 @@ export const DEV: EnvironmentSpec = {
   vault: vault('dev'),
   redis: { host: 'redis-master.data.svc.cluster.local:6379', tls: false, inCluster: true },
   kafka: { brokers: ['events-kafka-bootstrap.data.svc.cluster.local:9092'], authType: KafkaAuthType.PASSWORD, tls: false, inCluster: true },
-  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 1 },
+  tracing: {
+    endpoint: 'otel-collector.observability.svc.cluster.local:4317',
+    samplingRate: 1,
+    isSecure: false,
+    plaintextReason: "dev's collector runs in the cluster without a certificate; dev carries no customer data",
+  },
   sizes: { replicas: 1 },
   schedulerStorage: { storageClassName: 'standard', size: '1Gi', inMemory: false },
   argo: { repoUrl: REPO_URL, targetRevision: 'main', path: 'dist/dev' },
@@ -184,7 +202,7 @@ export const STAGING: EnvironmentSpec = {
     tls: true,
     inCluster: false,
   },
-  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.25 },
+  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.25, isSecure: true, collectorCa: OTEL_COLLECTOR_CA },
   sizes: { replicas: 2, maxReplicas: 4 },
   schedulerStorage: { storageClassName: 'ssd-retain', size: '16Gi', inMemory: false },
   argo: { repoUrl: REPO_URL, targetRevision: 'main', path: 'dist/staging' },
@@ -214,7 +232,7 @@ export const PROD: EnvironmentSpec = {
     tls: true,
     inCluster: false,
   },
-  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.1 },
+  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.1, isSecure: true, collectorCa: OTEL_COLLECTOR_CA },
   sizes: { replicas: 3, maxReplicas: 10 },
   schedulerStorage: { storageClassName: 'ssd-retain', size: '16Gi', inMemory: false },
   argo: { repoUrl: REPO_URL, targetRevision: 'main', path: 'dist/prod' },

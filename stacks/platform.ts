@@ -108,7 +108,16 @@ export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
       service: s.public,
       ingressNamespaces: s.public ? env.ingressNamespaces : undefined,
       monitoringNamespaces: env.monitoringNamespaces,
-      configurationDefaults: { tracing: { endpointAddress: env.tracing.endpoint, samplingRate: env.tracing.samplingRate, protocol: OtelProtocol.GRPC } },
+      configurationDefaults: {
+        tracing: {
+          endpointAddress: env.tracing.endpoint,
+          samplingRate: env.tracing.samplingRate,
+          protocol: OtelProtocol.GRPC,
+          isSecure: env.tracing.isSecure,
+          collectorCa: env.tracing.collectorCa,
+          plaintextReason: env.tracing.plaintextReason,
+        },
+      },
     });
   }
   const w = workloads;

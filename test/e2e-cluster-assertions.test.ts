@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Check, CheckStatus, checkApplyWarnings, checkAppApiToken, checkAppTokenWiring, checkControlPlaneSpread, checkDaprdApiToken, checkDaprdConfig, checkDaprdEnv,
+  Check, CheckStatus, checkApplyWarnings, checkAppApiToken, checkAppTokenWiring, checkControlPlaneSpread, checkDaprdVolumeMounts, checkDaprdApiToken, checkDaprdConfig, checkDaprdEnv,
   checkDaprdInjected, checkDaprdResources, checkDaprdVaultTokenMount, checkNoDuplicateMounts, checkPod,
   checkReferencedObjects, checkVaultAgentInjected, checkVaultTokenVolumeAnnotation, checkWorkloadPods, PodCheckInput,
 } from '../e2e/cluster/assertions';
@@ -70,7 +70,7 @@ describe('e2e cluster checks on the stored prod orders pod', () => {
     expect(failed(cs)).toEqual([]);
     expect(cs.filter((c) => c.status === CheckStatus.NOT_RUN)).toEqual([]);
     expect(new Set(cs.map((c) => c.id))).toEqual(new Set(['daprd-injected', 'daprd-resources', 'daprd-env', 'daprd-config', 'daprd-api-token',
-      'app-api-token', 'daprd-app-token', 'app-app-token', 'referenced-object-exists', 'no-duplicate-mount-paths', 'vault-agent-token-volume', 'vault-agent-injected',
+      'app-api-token', 'daprd-app-token', 'app-app-token', 'daprd-volume-mount', 'referenced-object-exists', 'no-duplicate-mount-paths', 'vault-agent-token-volume', 'vault-agent-injected',
       'vault-agent-token-mount', 'daprd-vault-token-mount', 'vault-token-reaches-daprd']));
   });
 
@@ -146,6 +146,27 @@ describe('e2e cluster checks on the stored prod orders pod', () => {
     expect(failed(checkAppTokenWiring(input(t)))[0].message).toBe('is dapr-api-token/token, daprd reads orders-dapr-app-token/token');
     expect(failed(checkAppTokenWiring(input(goodPod(), { secrets: new Map() })))[0].message)
       .toBe('Secret order-management/orders-dapr-app-token with key token does not exist (created by nothing: daprd fails with CreateContainerConfigError)');
+  });
+
+  test('dapr.io/volume-mounts (issue 16, the collector CA): mounted into daprd read-only from a pod volume', () => {
+    const withCa = (): any => {
+      const p = goodPod();
+      p.metadata.annotations['dapr.io/volume-mounts'] = 'otel-collector-ca:/var/run/secrets/dapr.io/otel-collector-ca';
+      p.spec.volumes.push({ name: 'otel-collector-ca', secret: { secretName: 'otel-collector-ca' } });
+      container(p, 'daprd').volumeMounts.push({ name: 'otel-collector-ca', mountPath: '/var/run/secrets/dapr.io/otel-collector-ca', readOnly: true });
+      return p;
+    };
+    expect(statuses(checkDaprdVolumeMounts(input(withCa())))).toEqual(['pass daprd-volume-mount spec.containers[daprd].volumeMounts[otel-collector-ca]']);
+    const noMount = withCa();
+    container(noMount, 'daprd').volumeMounts = container(noMount, 'daprd').volumeMounts.filter((m: any) => m.name !== 'otel-collector-ca');
+    expect(failed(checkDaprdVolumeMounts(input(noMount)))[0].message).toBe(
+      'daprd does not mount otel-collector-ca at /var/run/secrets/dapr.io/otel-collector-ca (dapr.io/volume-mounts asks for otel-collector-ca:/var/run/secrets/dapr.io/otel-collector-ca)');
+    const rw = withCa();
+    container(rw, 'daprd').volumeMounts.find((m: any) => m.name === 'otel-collector-ca').readOnly = false;
+    expect(failed(checkDaprdVolumeMounts(input(rw)))[0].message).toBe('otel-collector-ca is mounted read-write');
+    const noVolume = withCa();
+    noVolume.spec.volumes = noVolume.spec.volumes.filter((v: any) => v.name !== 'otel-collector-ca');
+    expect(failed(checkDaprdVolumeMounts(input(noVolume)))[0].message).toBe('the pod has no volume otel-collector-ca');
   });
 
   test('a referenced ConfigMap or Secret volume that does not exist', () => {

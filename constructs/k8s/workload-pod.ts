@@ -5,10 +5,31 @@
  */
 import { Duration, Lazy } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type { SecretRef } from '../model/secret-ref';
 import { memoryQuantity, goMemLimit } from './resource-size';
 import { vaultAgentAnnotations, vaultTokenSourceVolume } from './vault-agent-wiring';
 import { WorkloadModel } from './workload-graph';
 import { APP_API_TOKEN_ENV, APP_CONTAINER, AppProtocol, DAPR_API_TOKEN_ENV, LogLevel, WorkloadRole } from './workload-types';
+
+/** The pod volume with the collector's CA, mounted into daprd only (`dapr.io/volume-mounts`). */
+export const OTEL_CA_VOLUME = 'otel-collector-ca';
+const OTEL_CA_DIR = '/var/run/secrets/dapr.io/otel-collector-ca';
+const OTEL_CA_FILE = 'ca.crt';
+
+/** The collector CA daprd verifies the collector with, when its Configuration's tracing uses TLS with one. */
+function collectorCa(m: WorkloadModel): SecretRef | undefined {
+  const t = m.props.configurationDefaults?.tracing;
+  return t && (t.isSecure ?? true) && t.collectorCa && t.collectorCa.store === undefined ? t.collectorCa : undefined;
+}
+
+/** The pod's volumes: the Vault Agent's login token source and the collector CA, as needed. */
+function podVolumes(m: WorkloadModel): k8s.Volume[] | undefined {
+  const volumes: k8s.Volume[] = [];
+  if (m.graph.vaultStores().length) volumes.push(vaultTokenSourceVolume());
+  const ca = collectorCa(m);
+  if (ca) volumes.push({ name: OTEL_CA_VOLUME, secret: { secretName: ca.secretName, items: [{ key: ca.key, path: OTEL_CA_FILE }] } });
+  return volumes.length ? volumes : undefined;
+}
 
 /** The pod's termination grace period. */
 export function gracePeriod(m: WorkloadModel): Duration {
@@ -37,10 +58,16 @@ export function podAnnotations(m: WorkloadModel): { [key: string]: string } {
     'dapr.io/graceful-shutdown-seconds': String(Math.max(5, gracePeriod(m).toSeconds() - 5)),
   };
   if (side.cpuLimit) a['dapr.io/sidecar-cpu-limit'] = side.cpuLimit.amount;
+  const daprdEnv: string[] = [];
   if (side.memoryLimit) {
     a['dapr.io/sidecar-memory-limit'] = memoryQuantity(side.memoryLimit);
-    a['dapr.io/env'] = `GOMEMLIMIT=${goMemLimit(side.memoryLimit)}`;
+    daprdEnv.push(`GOMEMLIMIT=${goMemLimit(side.memoryLimit)}`);
   }
+  if (collectorCa(m)) {
+    a['dapr.io/volume-mounts'] = `${OTEL_CA_VOLUME}:${OTEL_CA_DIR}`;
+    daprdEnv.push(`OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE=${OTEL_CA_DIR}/${OTEL_CA_FILE}`);
+  }
+  if (daprdEnv.length) a['dapr.io/env'] = daprdEnv.join(',');
   if (p.appPort !== undefined) {
     a['dapr.io/app-port'] = String(p.appPort);
     a['dapr.io/app-protocol'] = p.appProtocol ?? AppProtocol.HTTP;
@@ -144,7 +171,7 @@ export function deploymentSpec(m: WorkloadModel, labels: { [key: string]: string
         ],
         // The Vault Agent's login token: a projected volume that no container of ours mounts;
         // vault-k8s mounts it into its agent containers only (agent-service-account-token-volume-name).
-        volumes: Lazy.any({ produce: () => (m.graph.vaultStores().length ? [vaultTokenSourceVolume()] : undefined) }),
+        volumes: Lazy.any({ produce: () => podVolumes(m) }),
       },
     },
   };

@@ -242,6 +242,29 @@ export function checkAppTokenWiring(i: PodCheckInput): Check[] {
   return [...checkDaprdToken(i, APP_TOKEN), ...checkAppToken(i, APP_TOKEN)];
 }
 
+/**
+ * Every `volume:path` of dapr.io/volume-mounts is mounted into daprd (read-only) from a volume of the
+ * pod (e.g. the OTel collector CA, issue 16).
+ */
+export function checkDaprdVolumeMounts(i: PodCheckInput): Check[] {
+  const c = new Checks(i);
+  const d = findContainer(i.pod, DAPRD);
+  const spec = annotations(i.pod)['dapr.io/volume-mounts'];
+  if (!d || !spec) return c.out;
+  for (const entry of spec.split(',').map((e: string) => e.trim()).filter(Boolean)) {
+    const [volume, mountPath] = entry.split(':');
+    const field = `spec.containers[daprd].volumeMounts[${volume}]`;
+    const m = (d.volumeMounts ?? []).find((x: Json) => x.name === volume && x.mountPath === mountPath);
+    const hasVolume = (i.pod.spec.volumes ?? []).some((v: Json) => v.name === volume);
+    const ok = m !== undefined && m.readOnly === true && hasVolume;
+    c.add('daprd-volume-mount', field, ok, ok
+      ? `${volume} at ${mountPath}, read-only`
+      : !hasVolume ? `the pod has no volume ${volume}` : !m ? `daprd does not mount ${volume} at ${mountPath} (dapr.io/volume-mounts asks for ${entry})`
+        : `${volume} is mounted read-write`);
+  }
+  return c.out;
+}
+
 /** Every Secret and ConfigMap the pod references (env, envFrom, volumes) exists, with the keys it names. */
 export function checkReferencedObjects(i: PodCheckInput): Check[] {
   const c = new Checks(i);
@@ -365,7 +388,7 @@ export function checkDaprdVaultTokenMount(i: PodCheckInput): Check[] {
 }
 
 export const POD_CHECKS: ReadonlyArray<(i: PodCheckInput) => Check[]> = [
-  checkDaprdInjected, checkDaprdResources, checkDaprdEnv, checkDaprdConfig, checkDaprdApiToken, checkAppApiToken, checkAppTokenWiring,
+  checkDaprdInjected, checkDaprdResources, checkDaprdEnv, checkDaprdConfig, checkDaprdApiToken, checkAppApiToken, checkAppTokenWiring, checkDaprdVolumeMounts,
   checkReferencedObjects, checkNoDuplicateMounts, checkVaultTokenVolumeAnnotation, checkVaultAgentInjected, checkDaprdVaultTokenMount,
 ];
 
