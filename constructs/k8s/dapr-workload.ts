@@ -159,8 +159,10 @@ export interface DaprWorkloadProps {
    */
   readonly readBufferSize?: Size;
   /**
-   * Most concurrent calls daprd sends into the app (`dapr.io/app-max-concurrency`).
-   * @default - unlimited; 10 for workflow hosts
+   * Most concurrent calls daprd sends into the app (`dapr.io/app-max-concurrency`), for every role:
+   * a cap also throttles a workflow host's activities and actor calls, so size it from the app's
+   * measured capacity rather than a default.
+   * @default - no cap (Dapr's default), for every role
    */
   readonly appMaxConcurrency?: number;
   /**

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Configuration } from '../../imports/dapr.io';
 import { IDaprApp } from '../model/dapr-app';
 import { MtlsPolicy } from '../model/mtls-policy';
-import { checkAppId, checkObjectName } from '../model/names';
+import { checkReferencedAppId, derivedFromInvalidAppId, checkObjectName } from '../model/names';
 import { EnvironmentProfile, isStrict } from '../model/profile';
 import { SecretRef } from '../model/secret-ref';
 import { DaprChart } from './dapr-chart';
@@ -230,7 +230,8 @@ export class MtlsConfiguration extends Construct {
     const what = `Configuration '${props.name}'`;
     const profile = DaprChart.settingsOf(this).profile;
     const nameError = checkObjectName('configuration name', props.name);
-    if (nameError) errors.push(nameError);
+    // Named after the app-id of the workload it belongs to: that workload reports the app-id.
+    if (nameError && !derivedFromInvalidAppId(this.node.scope)) errors.push(nameError);
     if (!this.namespace) errors.push(`${what} has no namespace: pass 'namespace' or create it inside a chart that sets one.`);
     if (this.defaultAction === AccessAction.ALLOW && isStrict(profile)) {
       errors.push(`${what}: access control defaults to allow in a ${profile} environment: use AccessAction.DENY and allow callers with allowInvocation.`);
@@ -244,7 +245,7 @@ export class MtlsConfiguration extends Construct {
       errors.push(...tracingTlsErrors(what, t, profile));
     }
     for (const { caller, operations } of this.callers.values()) {
-      const idError = checkAppId(caller.appId);
+      const idError = checkReferencedAppId(caller);
       if (idError) errors.push(`access-control policy: ${idError}`);
       if (operations.size === 0) errors.push(`${what}: caller '${caller.appId}' is allowed no operations: list the paths and verbs it calls.`);
       for (const [path, verbs] of operations) {

@@ -85,8 +85,7 @@ export function podAnnotations(m: WorkloadModel): { [key: string]: string } {
   if (w.appTokenSecret && p.appPort !== undefined) a['dapr.io/app-token-secret'] = w.appTokenSecret.secretName;
   if (p.maxBodySize) a['dapr.io/max-body-size'] = memoryQuantity(p.maxBodySize);
   if (p.readBufferSize) a['dapr.io/read-buffer-size'] = `${Math.round(p.readBufferSize.toKibibytes())}Ki`;
-  const concurrency = p.appMaxConcurrency ?? (w.role === WorkloadRole.WORKFLOW_HOST ? 10 : undefined);
-  if (concurrency !== undefined) a['dapr.io/app-max-concurrency'] = String(concurrency);
+  if (p.appMaxConcurrency !== undefined) a['dapr.io/app-max-concurrency'] = String(p.appMaxConcurrency);
   if (p.nativeSidecar !== undefined) a['dapr.io/enable-native-sidecar'] = String(p.nativeSidecar);
   const vault = m.graph.vaultStores();
   if (vault.length > 0) Object.assign(a, vaultAgentAnnotations(w.vaultRole, vault[0].kubernetesAuthPath, vault[0].agentTokenPath));

@@ -49,6 +49,9 @@ export function validateWorkload(m: WorkloadModel, twins: readonly DaprWorkload[
   if (w.maxReplicas !== undefined && w.maxReplicas < w.replicas) {
     errors.push(`${what}: maxReplicas ${w.maxReplicas} is below replicas ${w.replicas}: raise it or drop autoscaling.`);
   }
+  if (p.appMaxConcurrency !== undefined && (!Number.isInteger(p.appMaxConcurrency) || p.appMaxConcurrency < 1)) {
+    errors.push(`${what}: appMaxConcurrency ${p.appMaxConcurrency} is not a positive integer: give the most concurrent calls the app handles, or omit it for no cap.`);
+  }
   if ((p.runAsUser ?? 10001) === 0) errors.push(`${what}: runAsUser 0 is root: use a non-zero user id such as 10001.`);
 
   if (strict) {
@@ -64,10 +67,14 @@ export function validateWorkload(m: WorkloadModel, twins: readonly DaprWorkload[
   // Actor and workflow hosts need exactly one actor state store in scope.
   if (w.role !== WorkloadRole.SERVICE) {
     const actorStores = m.graph.components.filter((c) => (c as Partial<IStateStore>).isActorStateStore === true);
-    if (actorStores.length !== 1) {
+    if (actorStores.length === 0) {
+      errors.push(`${what} is a ${w.role} but uses no actor state store: it needs exactly one; use a state store with actorStateStore: true.`);
+    } else if (actorStores.length > 1) {
+      // daprd 1.18.3 fails to load the second ('detected duplicate actor state store', pkg/runtime/compstore).
+      const names = actorStores.map((s) => `'${s.componentName}'`).join(', ');
       errors.push(
-        `${what} is a ${w.role} but uses ${actorStores.length} actor state stores${actorStores.length ? ` (${actorStores.map((s) => s.componentName).join(', ')})` : ''}: ` +
-          `it needs exactly one; use a state store with actorStateStore: true.`,
+        `${what} is a ${w.role} but uses ${actorStores.length} actor state stores (${names}), and daprd loads at most one: ` +
+          `keep actorStateStore: true on the one that holds actor and workflow state and set it to false on the others (or stop using them from this workload).`,
       );
     }
   }
