@@ -18,6 +18,7 @@ export { ComponentMetadataSpec, DaprVersion, MetadataFieldSpec } from './model/d
 export { MtlsPolicy, MtlsPolicyProps } from './model/mtls-policy';
 export { EnvironmentProfile } from './model/profile';
 export { ISecretStore, SecretRef } from './model/secret-ref';
+export { formatSynthErrors, ISynthesizableApp, SynthReportOutput, synthOrReport, validationErrors } from './model/validation';
 
 // ---- k8s: cdk8s constructs ------------------------------------------------------------------------
 export { DaprChart, DaprChartProps, DaprSettings, ExternalHost } from './k8s/dapr-chart';
