@@ -32,7 +32,7 @@ export {
   MetadataEntry,
 } from './k8s/dapr-component';
 export { DaprApiToken, DaprApiTokenProps } from './k8s/dapr-api-token';
-export { DaprAppToken } from './k8s/dapr-app-token';
+export { DaprAppToken, DaprAppTokenProps } from './k8s/dapr-app-token';
 export { DaprWorkload, DaprWorkloadProps } from './k8s/dapr-workload';
 export { EnvValue } from './k8s/env-value';
 export {

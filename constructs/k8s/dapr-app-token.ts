@@ -2,6 +2,9 @@ import { Construct } from 'constructs';
 import { SecretRef } from '../model/secret-ref';
 import { DaprApiTokenProps, renderServiceAccountToken } from './dapr-api-token';
 
+/** Props of {@link DaprAppToken}: the app, its namespace and the labels, as for the API token. */
+export interface DaprAppTokenProps extends DaprApiTokenProps {}
+
 /**
  * The token daprd sends the app (`dapr.io/app-token-secret`): daprd puts it in the
  * `dapr-api-token` header of every call into the app (invocations, events, actor calls), and the
@@ -22,7 +25,7 @@ export class DaprAppToken extends Construct {
   /** The ServiceAccount the token belongs to. */
   public readonly serviceAccountName: string;
 
-  public constructor(scope: Construct, id: string, props: DaprApiTokenProps) {
+  public constructor(scope: Construct, id: string, props: DaprAppTokenProps) {
     super(scope, id);
     this.serviceAccountName = DaprAppToken.nameFor(props.appId);
     this.secret = renderServiceAccountToken(this, this.serviceAccountName, props);
