@@ -19,9 +19,10 @@ export { MtlsPolicy, MtlsPolicyProps } from './model/mtls-policy';
 export { CleanupPolicy, KafkaTopicDeclaration, KafkaTopicOverrides, KafkaTopicSettings } from './model/kafka-topic';
 export { EnvironmentProfile } from './model/profile';
 export { ISecretStore, SecretRef } from './model/secret-ref';
+export { formatSynthErrors, ISynthesizableApp, SynthReportOutput, synthOrReport, validationErrors } from './model/validation';
 
 // ---- k8s: cdk8s constructs ------------------------------------------------------------------------
-export { DaprChart, DaprChartProps, DaprSettings } from './k8s/dapr-chart';
+export { DaprChart, DaprChartProps, DaprSettings, ExternalHost } from './k8s/dapr-chart';
 export {
   ComponentEndpoint,
   DaprComponent,
@@ -32,6 +33,7 @@ export {
   MetadataEntry,
 } from './k8s/dapr-component';
 export { DaprApiToken, DaprApiTokenProps } from './k8s/dapr-api-token';
+export { DaprAppToken, DaprAppTokenProps } from './k8s/dapr-app-token';
 export { DaprWorkload, DaprWorkloadProps } from './k8s/dapr-workload';
 export { EnvValue } from './k8s/env-value';
 export { GenericComponent, GenericComponentProps } from './k8s/generic-component';
@@ -94,6 +96,7 @@ export { IVaultAgentSecretStore, VaultAuth, VaultSecretStore, VaultSecretStorePr
 export { ArgoCdApplication, ArgoCdApplicationProps } from './terraform/argocd-application';
 export {
   ControlPlaneResources,
+  ControlPlaneSpread,
   DaprControlPlane,
   DaprControlPlaneProps,
   DaprLogLevel,

@@ -54,7 +54,8 @@ expect('ServiceAccount returns-dapr-api-token mounts no token', one('ServiceAcco
 expect('Deployment returns: Vault Agent injected with role returns', a['vault.hashicorp.com/agent-inject'] === 'true' && a['vault.hashicorp.com/role'] === 'returns');
 expect('Deployment returns: Vault auth path auth/kubernetes-prod', a['vault.hashicorp.com/auth-path'] === 'auth/kubernetes-prod');
 expect('Deployment returns: the agent writes its token for daprd only', a['vault.hashicorp.com/agent-inject-token'] === 'true' && a['vault.hashicorp.com/agent-inject-containers'] === 'daprd');
-expect('Deployment returns: no dapr.io/volume-mounts', a['dapr.io/volume-mounts'] === undefined);
+expect('Deployment returns: daprd mounts only the collector CA (dapr.io/volume-mounts)', a['dapr.io/volume-mounts'] === 'otel-collector-ca:/var/run/secrets/dapr.io/otel-collector-ca');
+expect('Deployment returns: daprd authenticates its calls into the app (dapr.io/app-token-secret)', a['dapr.io/app-token-secret'] === 'returns-dapr-app-token');
 const podSpec = one('Deployment', 'returns').spec?.template?.spec ?? {};
 const tokenVolume = a['vault.hashicorp.com/agent-service-account-token-volume-name'];
 expect('Deployment returns: declares the projected token volume the agent logs in with',
@@ -83,6 +84,7 @@ expect(
 expect('NetworkPolicy returns: egress to Kafka on 9093', toPort(9093).length >= 1);
 expect('NetworkPolicy returns: egress to Redis on 6380', toPort(6380).length >= 1);
 expect('NetworkPolicy returns: egress to Vault on 8200', toPort(8200).length >= 1);
+expect('NetworkPolicy returns: every egress rule names its destinations (to:)', egress.every((r) => (r.to ?? []).length > 0));
 
 if (failures.length) {
   console.error(`app-team example: ${failures.length} expectation(s) failed on ${dir}:\n  ${failures.join('\n  ')}`);

@@ -66,6 +66,11 @@ if ! grep -qF "$expected" "$tmp/unscoped.log"; then
   cat "$tmp/unscoped.log" >&2
   exit 1
 fi
+if grep -qE '^\s+at |Error:' "$tmp/unscoped.log" || ! grep -q '^Synth failed with [0-9]* error(s):$' "$tmp/unscoped.log"; then
+  echo "ERROR: synth errors are not printed like the platform's (a 'Synth failed with N error(s):' list, no stack trace); it said:" >&2
+  cat "$tmp/unscoped.log" >&2
+  exit 1
+fi
 echo "ok: synth refused it: $expected"
 
 echo "app-team example: passed in $(($(date +%s) - started))s"

@@ -5,6 +5,8 @@ import { KubernetesApiCa } from '../constructs/terraform/kubernetes-api-ca';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { MtlsPolicy } from '../constructs/model/mtls-policy';
 import { EnvironmentProfile } from '../constructs/model/profile';
+import { SecretRef } from '../constructs/model/secret-ref';
+import type { ExternalHost } from '../constructs/k8s/dapr-chart';
 
 /** Where the environment's Redis is. */
 export interface RedisSpec {
@@ -79,13 +81,28 @@ export interface EnvironmentSpec {
   readonly vault: VaultSpec;
   readonly redis: RedisSpec;
   readonly kafka: KafkaSpec;
-  /** OTLP collector (`host:port`) and the fraction of requests traced. */
-  readonly tracing: { readonly endpoint: string; readonly samplingRate: number };
+  /**
+   * OTLP collector (`host:port`), the fraction of requests traced, and TLS to it: staging and prod
+   * verify the collector with its CA (a cert-manager certificate Secret's `ca.crt`, provided in the
+   * apps' namespace); dev's in-cluster collector listens in plaintext, said explicitly.
+   */
+  readonly tracing: {
+    readonly endpoint: string;
+    readonly samplingRate: number;
+    readonly isSecure: boolean;
+    readonly collectorCa?: SecretRef;
+    readonly plaintextReason?: string;
+  };
   readonly sizes: SizesSpec;
   /** Scheduler (etcd) storage: class and size, pinned. */
   readonly schedulerStorage: { readonly storageClassName: string; readonly size: string; readonly inMemory: boolean };
   /** Argo CD: the repository and path it syncs. */
   readonly argo: { readonly repoUrl: string; readonly targetRevision: string; readonly path: string };
+  /**
+   * The address ranges of the hosts outside the cluster (Vault, managed Redis, Kafka brokers):
+   * the apps' NetworkPolicy egress names them; staging and prod refuse an undeclared one.
+   */
+  readonly externalHosts: ExternalHost[];
   /** Namespaces allowed to reach services' app ports (ingress controller). */
   readonly ingressNamespaces: string[];
   /** Namespaces whose Prometheus scrapes the sidecars. */
@@ -98,6 +115,8 @@ export interface EnvironmentSpec {
   readonly controlPlaneResources?: ControlPlaneResources;
 }
 
+/** The collector's CA: `ca.crt` of the cert-manager certificate Secret the observability team provides in the apps' namespace. */
+const OTEL_COLLECTOR_CA = SecretRef.fromKubernetesSecret('otel-collector-ca', 'ca.crt');
 const REPO_URL = 'https://git.example.com/logistics/dapr-platform.git';
 const CONTROL_PLANE_NAMESPACE = 'dapr-system';
 const APPS_NAMESPACE = 'order-management';
@@ -126,6 +145,16 @@ const vault = (env: string): VaultSpec => ({
   pkiIntermediateMount: `pki-dapr-${env}-sentry`,
 });
 
+/**
+ * The managed services of staging and prod and the ranges they live in: Vault, Redis and one
+ * subnet per Kafka broker, under the environment's /16 (`prefix`, e.g. '10.30').
+ */
+const managedHosts = (env: string, prefix: string): ExternalHost[] => [
+  { host: `vault.${env}.logistics.example.com`, cidrs: [`${prefix}.0.16/28`] },
+  { host: `orders-redis.${env}.logistics.example.com`, cidrs: [`${prefix}.8.0/28`] },
+  ...[0, 1, 2].map((i) => ({ host: `kafka-${i}.${env}.logistics.example.com`, cidrs: [`${prefix}.12.${i * 64}/26`] })),
+];
+
 /** Dev: relaxed. No HA, in-cluster Redis and Kafka, Sentry may self-sign, everything traced. */
 export const DEV: EnvironmentSpec = {
   name: 'dev',
@@ -140,10 +169,16 @@ export const DEV: EnvironmentSpec = {
   vault: vault('dev'),
   redis: { host: 'redis-master.data.svc.cluster.local:6379', tls: false, inCluster: true },
   kafka: { brokers: ['events-kafka-bootstrap.data.svc.cluster.local:9092'], authType: KafkaAuthType.PASSWORD, tls: false, inCluster: true },
-  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 1 },
+  tracing: {
+    endpoint: 'otel-collector.observability.svc.cluster.local:4317',
+    samplingRate: 1,
+    isSecure: false,
+    plaintextReason: "dev's collector runs in the cluster without a certificate; dev carries no customer data",
+  },
   sizes: { replicas: 1 },
   schedulerStorage: { storageClassName: 'standard', size: '1Gi', inMemory: false },
   argo: { repoUrl: REPO_URL, targetRevision: 'main', path: 'dist/dev' },
+  externalHosts: [{ host: 'vault.dev.logistics.example.com', cidrs: ['10.10.0.16/28'] }],
   ingressNamespaces: ['ingress-nginx'],
   monitoringNamespaces: ['monitoring'],
 };
@@ -167,10 +202,11 @@ export const STAGING: EnvironmentSpec = {
     tls: true,
     inCluster: false,
   },
-  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.25 },
+  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.25, isSecure: true, collectorCa: OTEL_COLLECTOR_CA },
   sizes: { replicas: 2, maxReplicas: 4 },
   schedulerStorage: { storageClassName: 'ssd-retain', size: '16Gi', inMemory: false },
   argo: { repoUrl: REPO_URL, targetRevision: 'main', path: 'dist/staging' },
+  externalHosts: managedHosts('staging', '10.20'),
   ingressNamespaces: ['ingress-nginx'],
   monitoringNamespaces: ['monitoring'],
   terraformState: { bucket: 'logistics-terraform-state', region: 'eu-central-1', kmsKeyId: 'alias/terraform-state' },
@@ -196,10 +232,11 @@ export const PROD: EnvironmentSpec = {
     tls: true,
     inCluster: false,
   },
-  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.1 },
+  tracing: { endpoint: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.1, isSecure: true, collectorCa: OTEL_COLLECTOR_CA },
   sizes: { replicas: 3, maxReplicas: 10 },
   schedulerStorage: { storageClassName: 'ssd-retain', size: '16Gi', inMemory: false },
   argo: { repoUrl: REPO_URL, targetRevision: 'main', path: 'dist/prod' },
+  externalHosts: managedHosts('prod', '10.30'),
   ingressNamespaces: ['ingress-nginx'],
   monitoringNamespaces: ['monitoring'],
   terraformState: { bucket: 'logistics-terraform-state', region: 'eu-central-1', kmsKeyId: 'alias/terraform-state' },

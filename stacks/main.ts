@@ -14,7 +14,7 @@ import { App as K8sApp } from 'cdk8s';
 import { App as TfApp } from 'cdktf';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { issuerExpiryWarnings } from '../constructs/model/issuer-expiry';
-import { validationErrors } from '../constructs/model/validation';
+import { formatSynthErrors, validationErrors } from '../constructs/model/validation';
 import { checkDocuments, documentsFromObjects, Finding, Severity } from '../constructs/policy/engine';
 import { ENVIRONMENTS, EnvironmentSpec } from './environments';
 import { groupManifests, toYaml, writeFiles } from './manifests';
@@ -62,7 +62,7 @@ export interface SynthOptions {
 /** Thrown when the model is invalid: carries every error of every environment. */
 export class SynthError extends Error {
   public constructor(public readonly errors: string[]) {
-    super(`Synth failed with ${errors.length} error(s):\n  ${errors.join('\n  ')}`);
+    super(formatSynthErrors(errors));
   }
 }
 

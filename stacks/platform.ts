@@ -63,7 +63,7 @@ export interface Platform {
 /** Declares the order-management platform's Kubernetes half for one environment. */
 export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
   const ns = env.appsNamespace;
-  const chart = new DaprChart(app, env.name, { namespace: ns, profile: env.profile, daprVersion: env.daprVersion, mtls: env.mtls });
+  const chart = new DaprChart(app, env.name, { namespace: ns, profile: env.profile, daprVersion: env.daprVersion, mtls: env.mtls, externalHosts: env.externalHosts });
   new DefaultDenyNetworkPolicy(chart, 'DefaultDeny');
 
   const vault = new VaultSecretStore(chart, 'SecretStore', {
@@ -111,7 +111,16 @@ export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
       service: s.public,
       ingressNamespaces: s.public ? env.ingressNamespaces : undefined,
       monitoringNamespaces: env.monitoringNamespaces,
-      configurationDefaults: { tracing: { endpointAddress: env.tracing.endpoint, samplingRate: env.tracing.samplingRate, protocol: OtelProtocol.GRPC } },
+      configurationDefaults: {
+        tracing: {
+          endpointAddress: env.tracing.endpoint,
+          samplingRate: env.tracing.samplingRate,
+          protocol: OtelProtocol.GRPC,
+          isSecure: env.tracing.isSecure,
+          collectorCa: env.tracing.collectorCa,
+          plaintextReason: env.tracing.plaintextReason,
+        },
+      },
     });
   }
   const w = workloads;

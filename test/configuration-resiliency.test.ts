@@ -6,6 +6,9 @@ import { DaprApp } from '../constructs/model/dapr-app';
 import { MtlsPolicy } from '../constructs/model/mtls-policy';
 import { EnvironmentProfile } from '../constructs/model/profile';
 import { daprChart, errorsOf, find, synth } from './helpers';
+import { DaprWorkload } from '../constructs/k8s/dapr-workload';
+import { VaultAuth, VaultSecretStore } from '../constructs/k8s/vault-secret-store';
+import { SecretRef } from '../constructs/model/secret-ref';
 
 const checkout = DaprApp.fromAppId('checkout', 'apps');
 const orders = DaprApp.fromAppId('orders', 'apps');
@@ -43,7 +46,7 @@ describe('MtlsConfiguration', () => {
             },
           ],
         },
-        tracing: { samplingRate: '0.1', otel: { endpointAddress: 'otel-collector.observability:4317', isSecure: false, protocol: 'grpc' } },
+        tracing: { samplingRate: '0.1', otel: { endpointAddress: 'otel-collector.observability:4317', isSecure: true, protocol: 'grpc' } },
         metrics: { enabled: true },
         logging: { apiLogging: { enabled: false, omitHealthChecks: true } },
       },
@@ -167,5 +170,53 @@ describe('DaprSubscription', () => {
     expect(errors).toMatch(/has no subscribers/);
     expect(errors).toMatch(/defaultRoute 'a' is not an absolute app path/);
     expect(errors).toMatch(/deadLetterTopic is the topic itself/);
+  });
+});
+
+describe('tracing TLS (issue 16)', () => {
+  const tracing = (extra: object) => ({ endpointAddress: 'otel-collector.observability:4317', samplingRate: 0.1, ...extra });
+  const configErrors = (extra: object, profile = EnvironmentProfile.PROD) => {
+    const chart = daprChart({ profile });
+    new MtlsConfiguration(chart, 'cfg', { name: 'orders', tracing: tracing(extra) });
+    return errorsOf(chart);
+  };
+
+  test('isSecure defaults to true; plaintext in prod needs a stated reason, dev does not', () => {
+    expect(configErrors({})).toEqual([]);
+    expect(configErrors({ isSecure: false })).toEqual([
+      "[test/cfg] Configuration 'orders': tracing isSecure is false in a prod environment, so spans (with URLs, app-ids and headers) cross the network in plaintext: " +
+        "set isSecure: true with the collector's CA (collectorCa), or state why in plaintextReason.",
+    ]);
+    expect(configErrors({ isSecure: false, plaintextReason: 'collector on the node, loopback only' })).toEqual([]);
+    expect(configErrors({ isSecure: false }, EnvironmentProfile.DEV)).toEqual([]);
+  });
+
+  test('refuses a CA without TLS, a CA in a Dapr secret store, and a reason with TLS', () => {
+    const chart = daprChart();
+    const vault = new VaultSecretStore(chart, 'vault', { name: 'vault', vaultAddr: 'https://vault.example.com:8200', vaultKvPrefix: 'dapr', auth: VaultAuth.tokenFile() });
+    new MtlsConfiguration(chart, 'a', { name: 'a', tracing: tracing({ isSecure: false, plaintextReason: 'x', collectorCa: SecretRef.fromKubernetesSecret('ca', 'ca.crt') }) });
+    new MtlsConfiguration(chart, 'b', { name: 'b', tracing: tracing({ collectorCa: vault.secret('otel', 'ca'), plaintextReason: 'x' }) });
+    expect(errorsOf(chart).filter((e) => e.includes('Configuration'))).toEqual([
+      "[test/a] Configuration 'a': tracing collectorCa is given but isSecure is false, so daprd never uses it: set isSecure: true or drop collectorCa.",
+      "[test/b] Configuration 'b': tracing plaintextReason is given but isSecure is true: drop plaintextReason.",
+      "[test/b] Configuration 'b': tracing collectorCa 'vault:otel#ca' is in a Dapr secret store; daprd reads the CA from a file, which only a Kubernetes Secret can provide: use SecretRef.fromKubernetesSecret('<name>', 'ca.crt').",
+    ]);
+  });
+
+  test("a workload's daprd gets the collector CA: a Secret volume, mounted into daprd only, and the OTLP exporter's CA variable", () => {
+    const chart = daprChart();
+    const w = new DaprWorkload(chart, 'orders', {
+      appId: 'orders',
+      image: 'registry.example.com/orders:1.0.0',
+      appPort: 8080,
+      configurationDefaults: {
+        tracing: tracing({ endpointAddress: 'otel-collector.observability.svc.cluster.local:4317', collectorCa: SecretRef.fromKubernetesSecret('otel-collector-ca', 'ca.crt') }),
+      },
+    });
+    const dep = find(synth(chart), 'Deployment', 'orders');
+    expect(w.podAnnotations['dapr.io/volume-mounts']).toBe('otel-collector-ca:/var/run/secrets/dapr.io/otel-collector-ca');
+    expect(w.podAnnotations['dapr.io/env']).toBe('GOMEMLIMIT=900MiB,OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE=/var/run/secrets/dapr.io/otel-collector-ca/ca.crt');
+    expect(dep.spec.template.spec.volumes).toEqual([{ name: 'otel-collector-ca', secret: { secretName: 'otel-collector-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }]);
+    expect(dep.spec.template.spec.containers[0].volumeMounts).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Check, CheckStatus, checkApplyWarnings, checkAppApiToken, checkDaprdApiToken, checkDaprdConfig, checkDaprdEnv,
+  Check, CheckStatus, checkApplyWarnings, checkAppApiToken, checkAppTokenWiring, checkControlPlaneSpread, checkDaprdVolumeMounts, checkDaprdApiToken, checkDaprdConfig, checkDaprdEnv,
   checkDaprdInjected, checkDaprdResources, checkDaprdVaultTokenMount, checkNoDuplicateMounts, checkPod,
   checkReferencedObjects, checkVaultAgentInjected, checkVaultTokenVolumeAnnotation, checkWorkloadPods, PodCheckInput,
 } from '../e2e/cluster/assertions';
@@ -19,19 +19,26 @@ const STORED: any = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 
 const clone = (x: any): any => JSON.parse(JSON.stringify(x));
 const container = (pod: any, name: string): any => [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c: any) => c.name === name);
 const TOKEN_REF = { valueFrom: { secretKeyRef: { name: 'dapr-api-token', key: 'token' } } };
+const APP_TOKEN_REF = { valueFrom: { secretKeyRef: { name: 'orders-dapr-app-token', key: 'token' } } };
 
 function input(pod: any, over: Partial<PodCheckInput> = {}): PodCheckInput {
   return {
     env: 'prod', pod, owner: 'Deployment orders', appContainers: ['app'],
-    secrets: new Map([['order-management/dapr-api-token', new Set(['token'])]]), configMaps: new Map(),
+    secrets: new Map([['order-management/dapr-api-token', new Set(['token'])], ['order-management/orders-dapr-app-token', new Set(['token'])]]), configMaps: new Map(),
     vaultTokenMountPath: '/vault/dapr/token', vaultInjectorRan: true, ...over,
   };
 }
 
-/** The stored pod as it should be: app gets the token, the agents are injected with a projected token volume. */
+/**
+ * The stored pod as it should be: app gets the token, the agents are injected with a projected token
+ * volume, and daprd authenticates its calls into the app (dapr.io/app-token-secret: the injector
+ * gives daprd APP_API_TOKEN from the Secret, as Dapr 1.18.3 pkg/injector/patcher/sidecar_container.go does).
+ */
 function goodPod(): any {
   const p = clone(STORED);
-  container(p, 'app').env.push({ name: 'DAPR_API_TOKEN', ...clone(TOKEN_REF) });
+  container(p, 'app').env.push({ name: 'DAPR_API_TOKEN', ...clone(TOKEN_REF) }, { name: 'APP_API_TOKEN', ...clone(APP_TOKEN_REF) });
+  p.metadata.annotations['dapr.io/app-token-secret'] = 'orders-dapr-app-token';
+  container(p, 'daprd').env.push({ name: 'APP_API_TOKEN', ...clone(APP_TOKEN_REF) });
   p.metadata.annotations['vault.hashicorp.com/agent-service-account-token-volume-name'] = 'vault-token';
   p.spec.volumes.push({ name: 'vault-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } });
   const agentMounts = [{ name: 'vault-token', mountPath: '/var/run/secrets/vault.hashicorp.com/serviceaccount' }, { name: 'dapr-vault-token', mountPath: '/vault/dapr' }];
@@ -49,6 +56,7 @@ describe('e2e cluster checks on the stored prod orders pod', () => {
     expect(statuses(failed(cs))).toEqual([
       'FAIL daprd-api-token spec.containers[daprd].env[DAPR_API_TOKEN].valueFrom.secretKeyRef',
       'FAIL app-api-token spec.containers[app].env[DAPR_API_TOKEN]',
+      'FAIL daprd-app-token metadata.annotations[dapr.io/app-token-secret]',
       'FAIL referenced-object-exists spec.containers[daprd].env[DAPR_API_TOKEN]',
       'FAIL vault-agent-token-volume metadata.annotations[vault.hashicorp.com/agent-service-account-token-volume-name]',
     ]);
@@ -62,7 +70,7 @@ describe('e2e cluster checks on the stored prod orders pod', () => {
     expect(failed(cs)).toEqual([]);
     expect(cs.filter((c) => c.status === CheckStatus.NOT_RUN)).toEqual([]);
     expect(new Set(cs.map((c) => c.id))).toEqual(new Set(['daprd-injected', 'daprd-resources', 'daprd-env', 'daprd-config', 'daprd-api-token',
-      'app-api-token', 'referenced-object-exists', 'no-duplicate-mount-paths', 'vault-agent-token-volume', 'vault-agent-injected',
+      'app-api-token', 'daprd-app-token', 'app-app-token', 'daprd-volume-mount', 'referenced-object-exists', 'no-duplicate-mount-paths', 'vault-agent-token-volume', 'vault-agent-injected',
       'vault-agent-token-mount', 'daprd-vault-token-mount', 'vault-token-reaches-daprd']));
   });
 
@@ -115,6 +123,50 @@ describe('e2e cluster checks on the stored prod orders pod', () => {
     container(q, 'app').env.find((e: any) => e.name === 'DAPR_API_TOKEN').valueFrom.secretKeyRef.key = 'other';
     expect(failed(checkAppApiToken(input(q)))[0]).toMatchObject({
       field: 'spec.containers[app].env[DAPR_API_TOKEN].valueFrom.secretKeyRef', message: 'is dapr-api-token/other, daprd reads dapr-api-token/token' });
+  });
+
+  test('app token (issue 16): missing annotation with an app port, daprd without APP_API_TOKEN, the app without it or from another Secret', () => {
+    const p = goodPod();
+    delete p.metadata.annotations['dapr.io/app-token-secret'];
+    expect(failed(checkAppTokenWiring(input(p)))).toMatchObject([
+      { id: 'daprd-app-token', field: 'metadata.annotations[dapr.io/app-token-secret]', message: 'is missing although dapr.io/app-port is 8080: daprd calls the app unauthenticated' },
+    ]);
+    const q = goodPod();
+    container(q, 'daprd').env = container(q, 'daprd').env.filter((e: any) => e.name !== 'APP_API_TOKEN');
+    expect(statuses(failed(checkAppTokenWiring(input(q))))).toEqual([
+      'FAIL daprd-app-token spec.containers[daprd].env[APP_API_TOKEN].valueFrom.secretKeyRef',
+      'FAIL app-app-token spec.containers[app].env[APP_API_TOKEN].valueFrom.secretKeyRef',
+    ]);
+    const r = goodPod();
+    container(r, 'app').env = container(r, 'app').env.filter((e: any) => e.name !== 'APP_API_TOKEN');
+    expect(failed(checkAppTokenWiring(input(r)))[0].message).toBe(
+      'is missing: the app cannot check the token daprd sends with every call, daprd reads orders-dapr-app-token/token');
+    const t = goodPod();
+    container(t, 'app').env.find((e: any) => e.name === 'APP_API_TOKEN').valueFrom.secretKeyRef.name = 'dapr-api-token';
+    expect(failed(checkAppTokenWiring(input(t)))[0].message).toBe('is dapr-api-token/token, daprd reads orders-dapr-app-token/token');
+    expect(failed(checkAppTokenWiring(input(goodPod(), { secrets: new Map() })))[0].message)
+      .toBe('Secret order-management/orders-dapr-app-token with key token does not exist (created by nothing: daprd fails with CreateContainerConfigError)');
+  });
+
+  test('dapr.io/volume-mounts (issue 16, the collector CA): mounted into daprd read-only from a pod volume', () => {
+    const withCa = (): any => {
+      const p = goodPod();
+      p.metadata.annotations['dapr.io/volume-mounts'] = 'otel-collector-ca:/var/run/secrets/dapr.io/otel-collector-ca';
+      p.spec.volumes.push({ name: 'otel-collector-ca', secret: { secretName: 'otel-collector-ca' } });
+      container(p, 'daprd').volumeMounts.push({ name: 'otel-collector-ca', mountPath: '/var/run/secrets/dapr.io/otel-collector-ca', readOnly: true });
+      return p;
+    };
+    expect(statuses(checkDaprdVolumeMounts(input(withCa())))).toEqual(['pass daprd-volume-mount spec.containers[daprd].volumeMounts[otel-collector-ca]']);
+    const noMount = withCa();
+    container(noMount, 'daprd').volumeMounts = container(noMount, 'daprd').volumeMounts.filter((m: any) => m.name !== 'otel-collector-ca');
+    expect(failed(checkDaprdVolumeMounts(input(noMount)))[0].message).toBe(
+      'daprd does not mount otel-collector-ca at /var/run/secrets/dapr.io/otel-collector-ca (dapr.io/volume-mounts asks for otel-collector-ca:/var/run/secrets/dapr.io/otel-collector-ca)');
+    const rw = withCa();
+    container(rw, 'daprd').volumeMounts.find((m: any) => m.name === 'otel-collector-ca').readOnly = false;
+    expect(failed(checkDaprdVolumeMounts(input(rw)))[0].message).toBe('otel-collector-ca is mounted read-write');
+    const noVolume = withCa();
+    noVolume.spec.volumes = noVolume.spec.volumes.filter((v: any) => v.name !== 'otel-collector-ca');
+    expect(failed(checkDaprdVolumeMounts(input(noVolume)))[0].message).toBe('the pod has no volume otel-collector-ca');
   });
 
   test('a referenced ConfigMap or Secret volume that does not exist', () => {
@@ -186,5 +238,45 @@ describe('e2e cluster harness helpers', () => {
     expect(parseProvidedSecrets(md, 'prod', 'README.md').secrets).toEqual([{ namespace: 'order-management', name: 'a', keys: ['token'] }, { namespace: 'data', name: 'b', keys: ['u', 'p'] }]);
     expect(parseProvidedSecrets(md, 'dev', 'README.md').secrets).toEqual([{ namespace: 'data', name: 'b', keys: ['u', 'p'] }]);
     expect(parseProvidedSecrets('# nothing\n', 'dev', 'README.md')).toMatchObject({ secrets: [], notes: ['README.md documents no provided Secrets (no section "Secrets the platform provides")'] });
+  });
+});
+
+describe('control-plane spread on the rendered chart (issue 16)', () => {
+  const term = (app: string, topologyKey: string) => ({ labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: [app] }] }, topologyKey });
+  const workload = (kind: string, app: string, anti: any) => ({ kind, metadata: { name: app, namespace: 'dapr-system' }, spec: { template: { spec: { affinity: { podAntiAffinity: anti } } } } });
+  /** What the 1.18.3 templates render with the given topology key and the required policy. */
+  const rendered = (key: string) => [
+    ...['dapr-placement-server', 'dapr-scheduler-server'].map((a) => workload('StatefulSet', a, { requiredDuringSchedulingIgnoredDuringExecution: [term(a, key)] })),
+    ...['dapr-operator', 'dapr-sentry', 'dapr-sidecar-injector'].map((a) => workload('Deployment', a, { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term(a, key) }] })),
+  ];
+  const ha = { enabled: true, topologyKey: 'kubernetes.io/hostname', podAntiAffinityPolicy: 'requiredDuringSchedulingIgnoredDuringExecution' };
+
+  test('passes the five workloads as the chart renders them', () => {
+    const cs = checkControlPlaneSpread('prod', rendered('kubernetes.io/hostname'), ha);
+    expect(cs.map((c) => `${c.status} ${c.object}`)).toEqual([
+      'pass StatefulSet dapr-system/dapr-placement-server (chart)',
+      'pass StatefulSet dapr-system/dapr-scheduler-server (chart)',
+      'pass Deployment dapr-system/dapr-operator (chart)',
+      'pass Deployment dapr-system/dapr-sentry (chart)',
+      'pass Deployment dapr-system/dapr-sidecar-injector (chart)',
+    ]);
+  });
+
+  test('fails a required term on another key, a preferred-only StatefulSet and a missing workload', () => {
+    const objs = rendered('topology.kubernetes.io/zone').filter((o) => o.metadata.name !== 'dapr-sentry');
+    const f = failed(checkControlPlaneSpread('prod', objs, ha));
+    expect(f.map((c) => c.object)).toEqual([
+      'StatefulSet dapr-system/dapr-placement-server (chart)', 'StatefulSet dapr-system/dapr-scheduler-server (chart)',
+      'Deployment dapr-system/dapr-operator (chart)', 'Deployment/StatefulSet ?/dapr-sentry (chart)', 'Deployment dapr-system/dapr-sidecar-injector (chart)',
+    ]);
+    expect(f[0].message).toMatch(/^has no required anti-affinity of app=dapr-placement-server over kubernetes.io\/hostname/);
+    const preferredOnly = rendered('kubernetes.io/hostname');
+    preferredOnly[0].spec.template.spec.affinity.podAntiAffinity = { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term('dapr-placement-server', 'kubernetes.io/hostname') }] };
+    expect(failed(checkControlPlaneSpread('prod', preferredOnly, ha)).map((c) => c.object)).toEqual(['StatefulSet dapr-system/dapr-placement-server (chart)']);
+  });
+
+  test('checks nothing without HA or without a policy in the values (the chart default)', () => {
+    expect(checkControlPlaneSpread('dev', [], { enabled: false })).toEqual([]);
+    expect(checkControlPlaneSpread('prod', [], { enabled: true })).toEqual([]);
   });
 });

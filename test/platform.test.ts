@@ -24,7 +24,13 @@ describe('prod: the production setup of the seed', () => {
     const r = daprRelease(prod);
     expect(r).toMatchObject({ repository: 'https://dapr.github.io/helm-charts/', version: '1.18.3', namespace: 'dapr-system', atomic: true, wait: true });
     const values = YAML.parse(r.values[0]);
-    expect(values.global.ha).toEqual({ enabled: true, replicaCount: 3, disruption: { minimumAvailable: 2, maximumUnavailable: '' } });
+    expect(values.global.ha).toEqual({
+      enabled: true,
+      replicaCount: 3,
+      disruption: { minimumAvailable: 2, maximumUnavailable: '' },
+      topologyKey: 'kubernetes.io/hostname',
+      podAntiAffinityPolicy: 'requiredDuringSchedulingIgnoredDuringExecution',
+    });
     expect(values.dapr_sidecar_injector.webhookFailurePolicy).toBe('Fail');
     expect(values.dapr_scheduler.cluster).toEqual({ storageClassName: 'ssd-retain', storageSize: '16Gi', inMemoryStorage: false });
   });
@@ -103,7 +109,7 @@ describe('prod: the production setup of the seed', () => {
     const configs = prod.manifests.filter((m) => m.kind === 'Configuration');
     expect(configs).toHaveLength(7);
     for (const c of configs) {
-      expect(c.spec.tracing).toEqual({ samplingRate: '0.1', otel: { endpointAddress: 'otel-collector.observability.svc.cluster.local:4317', isSecure: false, protocol: 'grpc' } });
+      expect(c.spec.tracing).toEqual({ samplingRate: '0.1', otel: { endpointAddress: 'otel-collector.observability.svc.cluster.local:4317', isSecure: true, protocol: 'grpc' } });
     }
   });
 
@@ -163,7 +169,11 @@ describe('dev differs from prod only where the profiles say', () => {
       /^Component\/events\.spec\.metadata\.\d+\.(name|value)$/, // disableTls (dev only) shifts the list
       /^Component\/events\.spec\.metadata\.\d+$/,
       /^Deployment\/[^.]+\.spec\.template\.metadata\.annotations\.vault\.hashicorp\.com\/auth-path$/, // per-cluster Kubernetes auth mount
-      /^NetworkPolicy\/[^.]+\.spec\.egress\.([2-9]|\d\d)(\.|$)/, // egress to component hosts follows the environment's brokers (rules 0-1, DNS and control plane, must match)
+      /^NetworkPolicy\/[^.]+\.spec\.egress\.([5-9]|\d\d)(\.|$)/, // egress to component hosts follows the environment's brokers (rules 0-4, DNS and the control plane's four services, must match)
+      // Tracing TLS: plaintext in dev (stated reason), TLS with the collector's CA mounted into daprd in staging and prod.
+      /^Configuration\/[^.]+\.spec\.tracing\.otel\.isSecure$/,
+      /^Deployment\/[^.]+\.spec\.template\.metadata\.annotations\.dapr\.io\/(env|volume-mounts)$/,
+      /^Deployment\/[^.]+\.spec\.template\.spec\.volumes(\.1)?$/,
       // DaprControlPlaneReplicasMismatch of operator, sentry, injector and placement: 1 replica without HA (dev), 3 with
       /^PrometheusRule\/dapr\.spec\.groups\.0\.rules\.[4-7]\.(expr|annotations\.description)$/,
     ];

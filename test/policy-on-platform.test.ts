@@ -1,7 +1,9 @@
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { EnvironmentProfile } from '../constructs/model/profile';
+import { CliIo, main } from '../constructs/policy/cli';
 import { documentsFromObjects, LoadedDocument, runRules } from '../constructs/policy/engine';
 import { synthesize } from '../stacks/main';
 
@@ -51,6 +53,8 @@ const BREAKAGES: [string, string, (docs: LoadedDocument[]) => void][] = [
     annotations(d, 'orders')['dapr.io/api-token-secret'] = 'dapr-api-token';
     delete obj(d, 'Deployment', 'orders').spec.template.spec.containers[0].env;
   }],
+  // Issue 16: egress that names its destinations.
+  ["drop the 'to:' of orders' egress rule to Redis", 'DAPR-NET-001', (d) => delete obj(d, 'NetworkPolicy', 'orders').spec.egress.find((r: any) => r.ports.some((p: any) => p.port === 6380)).to],
   ['set the webhook failure policy to Ignore', 'DAPR-CP-003', (d) => (daprRelease(d).values = [daprRelease(d).values[0].replace('webhookFailurePolicy: Fail', 'webhookFailurePolicy: Ignore')])],
 ];
 
@@ -65,5 +69,45 @@ describe('the policy engine on the reference platform prod output', () => {
     breakIt(docs);
     const ids = new Set(runRules(docs, { profile: EnvironmentProfile.PROD }).map((f) => f.ruleId));
     expect(ids).toContain(ruleId);
+  });
+});
+
+describe('egress of the reference platform prod output (issue 16)', () => {
+  const policies = prod.manifests.filter((m: any) => m.kind === 'NetworkPolicy');
+  const egress = policies.flatMap((np: any) => (np.spec.egress ?? []).map((rule: any) => ({ np: np.metadata.name, rule })));
+
+  test('every egress rule names its destinations: a non-empty to: and no catch-all ipBlock', () => {
+    expect(egress.length).toBeGreaterThan(50);
+    expect(egress.filter((e: any) => !Array.isArray(e.rule.to) || e.rule.to.length === 0)).toEqual([]);
+    const cidrs = egress.flatMap((e: any) => e.rule.to.map((p: any) => p.ipBlock?.cidr)).filter((c: any) => c !== undefined);
+    expect(cidrs.length).toBeGreaterThan(0);
+    expect(cidrs.filter((c: string) => c.endsWith('/0'))).toEqual([]);
+    // Nothing in dapr-system listens on 443 (the Services forward 443 to the pods' 50001 and 6500).
+    expect(egress.filter((e: any) => e.rule.ports.some((p: any) => p.port === 443))).toEqual([]);
+  });
+
+  test('`npm run check -- <dir> --profile prod` passes on it and fails on a copy with one egress rule without to:', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'egress-check-'));
+    const run = (manifests: any[]) => {
+      fs.writeFileSync(path.join(dir, 'all.k8s.yaml'), manifests.map((m) => YAML.stringify(m)).join('---\n'));
+      let out = '';
+      const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (out += t) };
+      return { code: main([dir, '--profile', 'prod'], io), out };
+    };
+    try {
+      const intact = run(prod.manifests);
+      expect(intact.out.trimEnd().split('\n').pop()).toBe('0 errors, 0 warnings');
+      expect(intact.code).toBe(0);
+      const broken = JSON.parse(JSON.stringify(prod.manifests));
+      const billing = broken.find((m: any) => m.kind === 'NetworkPolicy' && m.metadata.name === 'billing');
+      delete billing.spec.egress[billing.spec.egress.length - 1].to;
+      const r = run(broken);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/DAPR-NET-001 {2}NetworkPolicy order-management\/billing/);
+      expect(r.out).toContain("has no 'to:', so it allows these ports to every address");
+      expect(r.out.trimEnd().split('\n').pop()).toBe('1 errors, 0 warnings');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

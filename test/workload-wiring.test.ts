@@ -133,27 +133,34 @@ describe('defects 3 and 4: one Dapr API token per app, created by the cluster, g
     const template = find(synth(chart), 'Deployment', 'orders').spec.template;
     expect(template.metadata.annotations['dapr.io/api-token-secret']).toBe('orders-dapr-api-token');
     expect(template.spec.containers[0].env).toEqual([
+      { name: 'APP_API_TOKEN', valueFrom: { secretKeyRef: { name: 'orders-dapr-app-token', key: 'token' } } },
       { name: 'DAPR_API_TOKEN', valueFrom: { secretKeyRef: { name: 'orders-dapr-api-token', key: 'token' } } },
       { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'orders-db', key: 'password' } } },
       { name: 'LOG_FORMAT', value: 'json' },
     ]);
   });
 
-  test('a team may bring its own Secret: nothing is generated and both ends read it', () => {
-    const { chart, orders } = ordersScenario({ apiTokenSecret: SecretRef.fromKubernetesSecret('orders-api-token', 'token') });
+  test('a team may bring its own Secrets: nothing is generated and both ends read them', () => {
+    const { chart, orders } = ordersScenario({
+      apiTokenSecret: SecretRef.fromKubernetesSecret('orders-api-token', 'token'),
+      appTokenSecret: SecretRef.fromKubernetesSecret('orders-app-token', 'token'),
+    });
     const manifests = synth(chart);
     expect(manifests.filter((m) => m.kind === 'Secret')).toEqual([]);
     expect(orders.podAnnotations['dapr.io/api-token-secret']).toBe('orders-api-token');
+    expect(orders.podAnnotations['dapr.io/app-token-secret']).toBe('orders-app-token');
     expect(find(manifests, 'Deployment', 'orders').spec.template.spec.containers[0].env).toEqual([
+      { name: 'APP_API_TOKEN', valueFrom: { secretKeyRef: { name: 'orders-app-token', key: 'token' } } },
       { name: 'DAPR_API_TOKEN', valueFrom: { secretKeyRef: { name: 'orders-api-token', key: 'token' } } },
     ]);
   });
 
   test('dev may turn the token off; prod refuses it', () => {
-    const dev = ordersScenario({ apiToken: false }, EnvironmentProfile.DEV);
+    const dev = ordersScenario({ apiToken: false, appToken: false }, EnvironmentProfile.DEV);
     const manifests = synth(dev.chart);
     expect(manifests.filter((m) => m.kind === 'Secret')).toEqual([]);
     expect(dev.orders.podAnnotations['dapr.io/api-token-secret']).toBeUndefined();
+    expect(dev.orders.podAnnotations['dapr.io/app-token-secret']).toBeUndefined();
     expect(find(manifests, 'Deployment', 'orders').spec.template.spec.containers[0].env).toBeUndefined();
     const prod = ordersScenario({ apiToken: false });
     expect(errorsOf(prod.chart)).toEqual([expect.stringMatching(/workload 'orders': apiToken is false in a prod environment.*drop 'apiToken: false'/)]);
@@ -183,6 +190,61 @@ describe('defects 3 and 4: one Dapr API token per app, created by the cluster, g
       ]),
     );
     expect(errors).toHaveLength(5);
+  });
+});
+
+describe('issue 16: daprd authenticates its calls into the app (dapr.io/app-token-secret)', () => {
+  test('a ServiceAccount and token Secret of its own, the annotation, and APP_API_TOKEN for the app', () => {
+    const { chart, orders } = ordersScenario();
+    const manifests = synth(chart);
+    const sa = find(manifests, 'ServiceAccount', 'orders-dapr-app-token');
+    const secret = find(manifests, 'Secret', 'orders-dapr-app-token');
+    expect(sa).toEqual({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'orders-dapr-app-token', namespace: 'apps', labels: LABELS }, automountServiceAccountToken: false });
+    expect(secret).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'orders-dapr-app-token', namespace: 'apps', labels: LABELS, annotations: { 'kubernetes.io/service-account.name': 'orders-dapr-app-token' } },
+      type: 'kubernetes.io/service-account-token',
+    });
+    expect(manifests.indexOf(sa)).toBeLessThan(manifests.indexOf(secret));
+    expect(orders.podAnnotations['dapr.io/app-token-secret']).toBe('orders-dapr-app-token');
+    expect(orders.appTokenSecret?.toString()).toBe('kubernetes:orders-dapr-app-token#token');
+    expect(find(manifests, 'Deployment', 'orders').spec.template.spec.containers[0].env[0]).toEqual({
+      name: 'APP_API_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'orders-dapr-app-token', key: 'token' } },
+    });
+  });
+
+  test('no app port, no app channel: no app token', () => {
+    const { chart, orders } = ordersScenario({ appPort: undefined, role: WorkloadRole.SERVICE }, EnvironmentProfile.DEV);
+    const manifests = synth(chart);
+    expect(manifests.filter((m) => m.metadata?.name === 'orders-dapr-app-token')).toEqual([]);
+    expect(orders.podAnnotations['dapr.io/app-token-secret']).toBeUndefined();
+    expect(orders.appTokenSecret).toBeUndefined();
+  });
+
+  test('prod refuses appToken false; dev allows it', () => {
+    expect(errorsOf(ordersScenario({ appToken: false }, EnvironmentProfile.DEV).chart)).toEqual([]);
+    expect(errorsOf(ordersScenario({ appToken: false }).chart)).toEqual([
+      "[test/orders] workload 'orders': appToken is false in a prod environment, so the app cannot tell daprd's calls from anything else that reaches port 8080: " +
+        "drop 'appToken: false' (the workload then gets its own token Secret and the app APP_API_TOKEN).",
+    ]);
+  });
+
+  test('refuses a shared Secret with the API token, a Vault or wrong-key Secret, APP_API_TOKEN in env, and a Secret without an app port', () => {
+    const shared = SecretRef.fromKubernetesSecret('orders-tokens', 'token');
+    expect(errorsOf(ordersScenario({ apiTokenSecret: shared, appTokenSecret: shared }).chart)).toEqual([
+      "[test/orders] workload 'orders': the app token and the Dapr API token are both Secret 'orders-tokens', so whoever holds one can call daprd and the app alike: give each its own Secret (or drop appTokenSecret).",
+    ]);
+    const { chart, vault } = ordersScenario({ appTokenSecret: SecretRef.fromKubernetesSecret('orders-app', 'value'), env: { APP_API_TOKEN: EnvValue.fromValue('x') } });
+    new DaprWorkload(chart, 'w', { appId: 'worker', image: 'registry.example.com/worker:1.0.0', appTokenSecret: vault.secret('t', 'token') });
+    expect(errorsOf(chart)).toEqual(
+      expect.arrayContaining([
+        "[test/orders] workload 'orders': appTokenSecret 'kubernetes:orders-app#value' must be a Kubernetes Secret with key 'token' (daprd reads that key): use SecretRef.fromKubernetesSecret('<name>', 'token').",
+        "[test/orders] workload 'orders': env sets APP_API_TOKEN, which the workload sets itself from its app token Secret 'orders-app': remove it from env.",
+        "[test/w] workload 'worker': appTokenSecret 'vault:t#token' is given but there is no appPort, so daprd never calls the app: drop appTokenSecret or give the appPort.",
+      ]),
+    );
   });
 });
 

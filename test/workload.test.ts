@@ -1,6 +1,8 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { DaprWorkload } from '../constructs/k8s/dapr-workload';
+import { RedisStateStore } from '../constructs/k8s/redis-state-store';
+import { VaultAuth, VaultSecretStore } from '../constructs/k8s/vault-secret-store';
 import { WorkloadRole } from '../constructs/k8s/workload-types';
 import { ImportedComponent } from '../constructs/k8s/imported-component';
 import { ImportedVaultSecretStore } from '../constructs/k8s/imported-vault-secret-store';
@@ -121,8 +123,30 @@ describe('the seed scenario', () => {
       to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'checkout' } } }, { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'inventory' } } }],
       ports: [{ protocol: 'TCP', port: 50002 }],
     });
-    // External Redis and Vault: one rule with both ports.
-    expect(co.egress).toContainEqual({ ports: [{ protocol: 'TCP', port: 6380 }, { protocol: 'TCP', port: 8200 }] });
+    // Every egress rule names its destinations: DNS, each control-plane service's pods on the port
+    // its pod listens on (no 443: nothing in dapr-system listens there), the callees, the in-cluster
+    // collector's namespace, and the external Vault and Redis by their declared CIDRs.
+    const cp = (app: string, port: number) => ({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dapr-system' } }, podSelector: { matchLabels: { app } } }],
+      ports: [{ protocol: 'TCP', port }],
+    });
+    expect(co.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      },
+      cp('dapr-operator', 6500),
+      cp('dapr-placement-server', 50005),
+      cp('dapr-scheduler-server', 50006),
+      cp('dapr-sentry', 50001),
+      {
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'checkout' } } }, { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'inventory' } } }],
+        ports: [{ protocol: 'TCP', port: 50002 }],
+      },
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }], ports: [{ protocol: 'TCP', port: 4317 }] },
+      { to: [{ ipBlock: { cidr: '10.0.0.16/28' } }], ports: [{ protocol: 'TCP', port: 8200 }] },
+      { to: [{ ipBlock: { cidr: '10.0.8.0/28' } }], ports: [{ protocol: 'TCP', port: 6380 }] },
+    ]);
     const sh = find(manifests, 'NetworkPolicy', 'shipping').spec;
     expect(sh.egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } } }], ports: [{ protocol: 'TCP', port: 9093 }] });
   });
@@ -183,7 +207,33 @@ describe('workload rules', () => {
   test('an actor host without an actor state store is refused', () => {
     const chart = daprChart();
     new DaprWorkload(chart, 'w', { appId: 'orders', role: WorkloadRole.ACTOR_HOST, ...base });
-    expect(errorsOf(chart)).toEqual([expect.stringMatching(/workload 'orders' is a actor-host but uses 0 actor state stores: it needs exactly one/)]);
+    expect(errorsOf(chart)).toEqual([expect.stringMatching(/workload 'orders' is a actor-host but uses no actor state store: it needs exactly one/)]);
+  });
+
+  test('two actor state stores: the fix is to keep actorStateStore on one, not to add one (issue 16)', () => {
+    const chart = daprChart();
+    const vault = new VaultSecretStore(chart, 'vault', { name: 'vault', vaultAddr: 'https://vault.example.com:8200', vaultKvPrefix: 'dapr', auth: VaultAuth.tokenFile() });
+    const store = (name: string) => new RedisStateStore(chart, name, { name, redisHost: 'redis.example.com:6380', redisPassword: vault.secret('redis', 'password'), actorStateStore: true });
+    const w = new DaprWorkload(chart, 'w', { appId: 'orders', role: WorkloadRole.WORKFLOW_HOST, ...base });
+    w.uses(store('state-a'));
+    w.uses(store('state-b'));
+    expect(errorsOf(chart).filter((e) => e.startsWith('[test/w]'))).toEqual([
+      "[test/w] workload 'orders' is a workflow-host but uses 2 actor state stores ('state-a', 'state-b'), and daprd loads at most one: " +
+        'keep actorStateStore: true on the one that holds actor and workflow state and set it to false on the others (or stop using them from this workload).',
+    ]);
+  });
+
+  test('no silent concurrency cap: a workflow host gets app-max-concurrency only when given (issue 16)', () => {
+    const chart = daprChart({ profile: EnvironmentProfile.DEV });
+    const wf = new DaprWorkload(chart, 'wf', { appId: 'wf', role: WorkloadRole.WORKFLOW_HOST, ...base });
+    const capped = new DaprWorkload(chart, 'capped', { appId: 'capped', role: WorkloadRole.WORKFLOW_HOST, appMaxConcurrency: 25, ...base });
+    const bad = new DaprWorkload(chart, 'bad', { appId: 'bad', appMaxConcurrency: 0, ...base });
+    expect(wf.podAnnotations['dapr.io/app-max-concurrency']).toBeUndefined();
+    expect(capped.podAnnotations['dapr.io/app-max-concurrency']).toBe('25');
+    expect(bad.podAnnotations['dapr.io/app-max-concurrency']).toBe('0');
+    expect(errorsOf(chart).filter((e) => e.includes('appMaxConcurrency'))).toEqual([
+      "[test/bad] workload 'bad': appMaxConcurrency 0 is not a positive integer: give the most concurrent calls the app handles, or omit it for no cap.",
+    ]);
   });
 
   test('duplicate app-ids in a namespace are refused, naming both', () => {

@@ -41,14 +41,22 @@ export class DaprApiToken extends Construct {
     super(scope, id);
     const name = DaprApiToken.nameFor(props.appId);
     this.serviceAccountName = name;
-    this.secret = SecretRef.fromKubernetesSecret(name, 'token');
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name, namespace: props.namespace, labels: props.labels },
-      automountServiceAccountToken: false,
-    });
-    new k8s.KubeSecret(this, 'Secret', {
-      metadata: { name, namespace: props.namespace, labels: props.labels, annotations: { 'kubernetes.io/service-account.name': name } },
-      type: 'kubernetes.io/service-account-token',
-    });
+    this.secret = renderServiceAccountToken(this, name, props);
   }
+}
+
+/**
+ * A ServiceAccount `name` (no bindings, no automount) and, after it, a Secret of the same name of
+ * type `kubernetes.io/service-account-token` that the token controller fills (key `token`).
+ */
+export function renderServiceAccountToken(scope: Construct, name: string, props: DaprApiTokenProps): SecretRef {
+  new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+    metadata: { name, namespace: props.namespace, labels: props.labels },
+    automountServiceAccountToken: false,
+  });
+  new k8s.KubeSecret(scope, 'Secret', {
+    metadata: { name, namespace: props.namespace, labels: props.labels, annotations: { 'kubernetes.io/service-account.name': name } },
+    type: 'kubernetes.io/service-account-token',
+  });
+  return SecretRef.fromKubernetesSecret(name, 'token');
 }

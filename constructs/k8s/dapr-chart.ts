@@ -23,6 +23,21 @@ export interface DaprChartProps extends ChartProps {
    * @default - a default MtlsPolicy (enabled, 24h workload certificates, 15m skew, 'cluster.local')
    */
   readonly mtls?: MtlsPolicy;
+  /**
+   * The address ranges of the hosts outside the cluster the workloads reach (managed Redis, Kafka
+   * brokers, Vault, a collector): their NetworkPolicy egress names these ranges as `ipBlock`s.
+   * Staging and prod refuse an external host that is not declared here.
+   * @default - none: in dev, egress to an undeclared external host is open to any address
+   */
+  readonly externalHosts?: ExternalHost[];
+}
+
+/** A host outside the cluster and the address ranges it resolves to (for NetworkPolicy `ipBlock`s). */
+export interface ExternalHost {
+  /** The host name exactly as the components use it (without the port), e.g. `orders-redis.prod.example.com`. */
+  readonly host: string;
+  /** The CIDRs its addresses lie in, e.g. `['10.20.4.0/24']`; neither `0.0.0.0/0` nor `::/0`. */
+  readonly cidrs: string[];
 }
 
 /**
@@ -54,10 +69,11 @@ export class DaprChart extends Chart {
       profile: props.profile ?? EnvironmentProfile.PROD,
       daprVersion: props.daprVersion ?? DaprVersion.LATEST,
       mtls: props.mtls ?? new MtlsPolicy(),
+      externalHosts: props.externalHosts ?? [],
     };
     this[DAPR_SETTINGS] = this.settings;
     const settings = this.settings;
-    this.node.addValidation({ validate: () => settings.mtls.validate(settings.profile) });
+    this.node.addValidation({ validate: () => [...settings.mtls.validate(settings.profile), ...externalHostErrors(settings.externalHosts)] });
   }
 }
 
@@ -69,10 +85,40 @@ export interface DaprSettings {
   readonly daprVersion: DaprVersion;
   /** The environment's mTLS policy. */
   readonly mtls: MtlsPolicy;
+  /** The declared external hosts and their address ranges. */
+  readonly externalHosts: readonly ExternalHost[];
 }
 
 const DEFAULT_SETTINGS: DaprSettings = {
   profile: EnvironmentProfile.PROD,
   daprVersion: DaprVersion.LATEST,
   mtls: new MtlsPolicy(),
+  externalHosts: [],
 };
+
+/** The declared CIDRs of a host (case-insensitive), or undefined when the environment does not declare it. */
+export function declaredCidrs(settings: DaprSettings, host: string): string[] | undefined {
+  const found = settings.externalHosts.find((h) => h.host.toLowerCase() === host.toLowerCase());
+  return found ? [...found.cidrs].sort() : undefined;
+}
+
+const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
+const IPV6_CIDR = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+
+/** Problems of the declared external hosts: malformed or catch-all CIDRs, none at all, a host declared twice. */
+function externalHostErrors(hosts: readonly ExternalHost[]): string[] {
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  for (const h of hosts) {
+    const what = `externalHosts entry '${h.host}'`;
+    if (seen.has(h.host.toLowerCase())) errors.push(`${what} is declared twice: merge the CIDRs into one entry.`);
+    seen.add(h.host.toLowerCase());
+    if (!h.host || h.host.includes(':') || h.host.includes('/')) errors.push(`${what}: give the bare host name, without scheme or port.`);
+    if (h.cidrs.length === 0) errors.push(`${what} has no CIDRs: list the ranges its addresses lie in, e.g. '10.20.4.0/24'.`);
+    for (const c of h.cidrs) {
+      if (!IPV4_CIDR.test(c) && !IPV6_CIDR.test(c)) errors.push(`${what}: '${c}' is not a CIDR: write it as '10.20.4.0/24' or 'fd00:10::/64'.`);
+      else if (/\/0$/.test(c)) errors.push(`${what}: '${c}' matches every address, which names no destination: give the host's own range.`);
+    }
+  }
+  return errors;
+}

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Component } from '../../imports/dapr.io';
 import { IDaprApp } from '../model/dapr-app';
 import { goDuration } from '../model/go-duration';
-import { checkAppId, checkNamespace, checkObjectName } from '../model/names';
+import { checkReferencedAppId, checkNamespace, checkObjectName } from '../model/names';
 import { ISecretStore, SecretRef } from '../model/secret-ref';
 import { DaprChart, DaprSettings } from './dapr-chart';
 
@@ -262,7 +262,7 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
       );
     }
     for (const app of apps) {
-      const idError = checkAppId(app.appId);
+      const idError = checkReferencedAppId(app);
       if (idError) errors.push(`scope: ${idError}`);
       if (app.namespace !== this.namespace) {
         errors.push(

@@ -5,6 +5,7 @@ import { AppSecretAccess } from '../model/app-secret-access';
 import { IDaprApp } from '../model/dapr-app';
 import { SecretRef } from '../model/secret-ref';
 import { DaprApiToken } from './dapr-api-token';
+import { DaprAppToken } from './dapr-app-token';
 import { DaprChart } from './dapr-chart';
 import { IDaprComponent, IPubSub } from './dapr-component';
 import { EnvValue } from './env-value';
@@ -14,7 +15,7 @@ import { ResourceSize } from './resource-size';
 import { DaprSubscription } from './subscription';
 import { IVaultAgentSecretStore } from './vault-secret-store';
 import { WorkloadGraph, WorkloadModel } from './workload-graph';
-import { egressRules, ingressRules } from './workload-network-policy';
+import { egressRules, ingressRules, undeclaredExternalHosts } from './workload-network-policy';
 import { deploymentSpec, podAnnotations } from './workload-pod';
 import {
   AppProtocol,
@@ -137,6 +138,18 @@ export interface DaprWorkloadProps {
    */
   readonly apiTokenSecret?: SecretRef;
   /**
+   * Whether daprd authenticates its calls into the app (`dapr.io/app-token-secret`): daprd sends
+   * the token in the `dapr-api-token` header, the app container gets it as `APP_API_TOKEN` and
+   * refuses calls without it. Only with an app port; `false` is refused in staging and prod.
+   * @default true when there is an app port
+   */
+  readonly appToken?: boolean;
+  /**
+   * Bring your own Kubernetes Secret (key `token`) holding the token daprd sends the app.
+   * @default - the workload's own token Secret `<app-id>-dapr-app-token` (see DaprAppToken), unless appToken is false or there is no app port
+   */
+  readonly appTokenSecret?: SecretRef;
+  /**
    * Largest request/response body daprd accepts (`dapr.io/max-body-size`).
    * @default - Dapr's default (4Mi)
    */
@@ -147,8 +160,10 @@ export interface DaprWorkloadProps {
    */
   readonly readBufferSize?: Size;
   /**
-   * Most concurrent calls daprd sends into the app (`dapr.io/app-max-concurrency`).
-   * @default - unlimited; 10 for workflow hosts
+   * Most concurrent calls daprd sends into the app (`dapr.io/app-max-concurrency`), for every role:
+   * a cap also throttles a workflow host's activities and actor calls, so size it from the app's
+   * measured capacity rather than a default.
+   * @default - no cap (Dapr's default), for every role
    */
   readonly appMaxConcurrency?: number;
   /**
@@ -204,7 +219,7 @@ const REGISTRY = Symbol.for('dapr-platform.DaprWorkload.registry');
 const BY_APP_ID = Symbol.for('dapr-platform.DaprWorkload.byAppId');
 
 /**
- * A Dapr-enabled service: Deployment, ServiceAccount, its own Configuration, its Dapr API token,
+ * A Dapr-enabled service: Deployment, ServiceAccount, its own Configuration, its Dapr API token and app token,
  * and optionally a Service, PodDisruptionBudget, HorizontalPodAutoscaler. Its graph methods
  * (`invokes`, `uses`, `publishes`, `subscribe`) derive what must agree with it: the callee's access
  * control, the components' scopes and topic grants, Subscriptions, NetworkPolicies and the Vault
@@ -241,6 +256,8 @@ export class DaprWorkload extends Construct implements IDaprApp {
   public readonly selectorLabels: { [key: string]: string };
   /** The Kubernetes Secret (key `token`) daprd and the app read the Dapr API token from; undefined without a token. */
   public readonly apiTokenSecret?: SecretRef;
+  /** The Kubernetes Secret (key `token`) of the token daprd sends the app; undefined without an app port or a token. */
+  public readonly appTokenSecret?: SecretRef;
   private readonly graph = new WorkloadGraph();
   private readonly model: WorkloadModel;
 
@@ -287,6 +304,10 @@ export class DaprWorkload extends Construct implements IDaprApp {
     // The API token: the team's own Secret, or a dedicated one of this app (never the app's ServiceAccount's).
     this.apiTokenSecret =
       props.apiTokenSecret ?? (props.apiToken === false ? undefined : new DaprApiToken(this, 'ApiToken', { appId: props.appId, namespace: this.namespace, labels }).secret);
+    // The app token: daprd -> app, only where there is an app channel.
+    const wantsAppToken = props.appPort !== undefined && props.appToken !== false;
+    this.appTokenSecret =
+      props.appTokenSecret ?? (wantsAppToken ? new DaprAppToken(this, 'AppToken', { appId: props.appId, namespace: this.namespace, labels }).secret : undefined);
     new k8s.KubeDeployment(this, 'Deployment', { metadata: { name: this.appId, namespace: this.namespace, labels }, spec: deploymentSpec(this.model, labels) });
     if (props.service && props.appPort) {
       new k8s.KubeService(this, 'Service', {
@@ -314,7 +335,7 @@ export class DaprWorkload extends Construct implements IDaprApp {
         egress: Lazy.any({ produce: () => this.egressRules() }),
       },
     });
-    this.node.addValidation({ validate: () => validateWorkload(this.model, this.twins()) });
+    this.node.addValidation({ validate: () => validateWorkload(this.model, this.twins(), (host) => this.reachersOf(host)) });
   }
 
   // ---- the graph --------------------------------------------------------------------------
@@ -498,6 +519,11 @@ export class DaprWorkload extends Construct implements IDaprApp {
         behavior: { scaleDown: { stabilizationWindowSeconds: (p.scaleDownStabilization ?? Duration.minutes(5)).toSeconds() } },
       },
     });
+  }
+
+  /** The workloads of the tree, in construction order, that reach an external host without declared CIDRs. */
+  private reachersOf(host: string): DaprWorkload[] {
+    return DaprWorkload.all(this.node.root).filter((o) => undeclaredExternalHosts(o.model).includes(host));
   }
 
   /** Every workload of the tree with this app-id and namespace, in construction order (indexed at construction). */

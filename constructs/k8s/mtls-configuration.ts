@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import { Configuration } from '../../imports/dapr.io';
 import { IDaprApp } from '../model/dapr-app';
 import { MtlsPolicy } from '../model/mtls-policy';
-import { checkAppId, checkObjectName } from '../model/names';
-import { isStrict } from '../model/profile';
+import { checkReferencedAppId, derivedFromInvalidAppId, checkObjectName } from '../model/names';
+import { EnvironmentProfile, isStrict } from '../model/profile';
+import { SecretRef } from '../model/secret-ref';
 import { DaprChart } from './dapr-chart';
 
 /** OTLP transport (`tracing.otel.protocol`); daprd accepts nothing else. */
@@ -55,10 +56,26 @@ export interface TracingOptions {
    */
   readonly protocol?: OtelProtocol;
   /**
-   * TLS to the collector.
-   * @default false
+   * TLS to the collector (`otel.isSecure`). daprd 1.18.3 has no CA field for the exporter: it
+   * verifies the collector with the roots of its image, or with `collectorCa`. Plaintext
+   * (`false`) needs `plaintextReason` in staging and prod.
+   * @default true
    */
   readonly isSecure?: boolean;
+  /**
+   * The CA that signed the collector's certificate, as a key of a Kubernetes Secret in the app's
+   * namespace (e.g. the `ca.crt` of a cert-manager certificate Secret). A DaprWorkload mounts it
+   * into daprd only and points the OTLP exporter at it (`OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE`,
+   * which the exporter daprd 1.18.3 builds reads).
+   * @default - the roots of the daprd image
+   */
+  readonly collectorCa?: SecretRef;
+  /**
+   * Why traces go to the collector unencrypted, when `isSecure` is false: the explicit opt-out
+   * staging and prod require.
+   * @default - none: plaintext is refused in staging and prod
+   */
+  readonly plaintextReason?: string;
 }
 
 /** One allowed operation of a caller on the callee. */
@@ -161,7 +178,7 @@ export class MtlsConfiguration extends Construct {
         tracing: t
           ? {
               samplingRate: String(t.samplingRate),
-              otel: { endpointAddress: t.endpointAddress, isSecure: t.isSecure ?? false, protocol: t.protocol ?? OtelProtocol.GRPC },
+              otel: { endpointAddress: t.endpointAddress, isSecure: t.isSecure ?? true, protocol: t.protocol ?? OtelProtocol.GRPC },
             }
           : undefined,
         metrics: { enabled: props.metricsEnabled ?? true },
@@ -213,7 +230,8 @@ export class MtlsConfiguration extends Construct {
     const what = `Configuration '${props.name}'`;
     const profile = DaprChart.settingsOf(this).profile;
     const nameError = checkObjectName('configuration name', props.name);
-    if (nameError) errors.push(nameError);
+    // Named after the app-id of the workload it belongs to: that workload reports the app-id.
+    if (nameError && !derivedFromInvalidAppId(this.node.scope)) errors.push(nameError);
     if (!this.namespace) errors.push(`${what} has no namespace: pass 'namespace' or create it inside a chart that sets one.`);
     if (this.defaultAction === AccessAction.ALLOW && isStrict(profile)) {
       errors.push(`${what}: access control defaults to allow in a ${profile} environment: use AccessAction.DENY and allow callers with allowInvocation.`);
@@ -224,9 +242,10 @@ export class MtlsConfiguration extends Construct {
       if (/:\/\//.test(t.endpointAddress) || !/^[A-Za-z0-9.-]+:\d+$/.test(t.endpointAddress)) {
         errors.push(`${what}: tracing endpointAddress '${t.endpointAddress}' must be 'host:port' without a scheme, e.g. 'otel-collector.observability:4317'.`);
       }
+      errors.push(...tracingTlsErrors(what, t, profile));
     }
     for (const { caller, operations } of this.callers.values()) {
-      const idError = checkAppId(caller.appId);
+      const idError = checkReferencedAppId(caller);
       if (idError) errors.push(`access-control policy: ${idError}`);
       if (operations.size === 0) errors.push(`${what}: caller '${caller.appId}' is allowed no operations: list the paths and verbs it calls.`);
       for (const [path, verbs] of operations) {
@@ -236,4 +255,22 @@ export class MtlsConfiguration extends Construct {
     }
     return errors;
   }
+}
+
+/** TLS to the collector: plaintext only with a stated reason in strict profiles; a CA only with TLS, from a Kubernetes Secret. */
+export function tracingTlsErrors(what: string, t: TracingOptions, profile: EnvironmentProfile): string[] {
+  const errors: string[] = [];
+  const secure = t.isSecure ?? true;
+  if (!secure && isStrict(profile) && !t.plaintextReason?.trim()) {
+    errors.push(
+      `${what}: tracing isSecure is false in a ${profile} environment, so spans (with URLs, app-ids and headers) cross the network in plaintext: ` +
+        `set isSecure: true with the collector's CA (collectorCa), or state why in plaintextReason.`,
+    );
+  }
+  if (secure && t.plaintextReason !== undefined) errors.push(`${what}: tracing plaintextReason is given but isSecure is true: drop plaintextReason.`);
+  if (t.collectorCa && !secure) errors.push(`${what}: tracing collectorCa is given but isSecure is false, so daprd never uses it: set isSecure: true or drop collectorCa.`);
+  if (t.collectorCa && t.collectorCa.store !== undefined) {
+    errors.push(`${what}: tracing collectorCa '${t.collectorCa}' is in a Dapr secret store; daprd reads the CA from a file, which only a Kubernetes Secret can provide: use SecretRef.fromKubernetesSecret('<name>', 'ca.crt').`);
+  }
+  return errors;
 }

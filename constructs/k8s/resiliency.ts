@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Resiliency as ResiliencyResource } from '../../imports/dapr.io';
 import { IDaprApp } from '../model/dapr-app';
 import { goDuration } from '../model/go-duration';
-import { checkAppId, checkObjectName } from '../model/names';
+import { checkReferencedAppId, checkObjectName } from '../model/names';
 import { IDaprComponent } from './dapr-component';
 
 /** Backoff of a retry policy. */
@@ -255,7 +255,7 @@ export class Resiliency extends Construct {
     if (nameError) errors.push(nameError);
     if (this.scopeSet.size === 0) errors.push(`${what} has no scopes, so every sidecar in '${this.namespace}' would apply it: addScope the apps it is for.`);
     for (const app of this.scopeSet.values()) {
-      const idError = checkAppId(app.appId);
+      const idError = checkReferencedAppId(app);
       if (idError) errors.push(idError);
     }
     if (this.apps.size + this.components.size === 0) errors.push(`${what} targets nothing: call targetApp or targetComponent.`);

@@ -2,7 +2,7 @@ import { Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SubscriptionV2Alpha1 } from '../../imports/dapr.io';
 import { IDaprApp } from '../model/dapr-app';
-import { checkAppId, checkObjectName } from '../model/names';
+import { checkReferencedAppId, derivedFromInvalidAppId, checkObjectName } from '../model/names';
 import { IPubSub } from './dapr-component';
 
 /** A routing rule: events whose CloudEvent matches the CEL expression go to the path. */
@@ -135,7 +135,8 @@ export class DaprSubscription extends Construct {
     const errors: string[] = [];
     const what = `Subscription '${props.name}' (topic '${props.topic}')`;
     const nameError = checkObjectName('subscription name', props.name);
-    if (nameError) errors.push(nameError);
+    // Named after the app-id of the workload it belongs to: that workload reports the app-id.
+    if (nameError && !derivedFromInvalidAppId(this.node.scope)) errors.push(nameError);
     if (!TOPIC.test(props.topic)) errors.push(`${what}: topic '${props.topic}' is not a valid Kafka topic name (letters, digits, '.', '_', '-', at most 249).`);
     if (props.deadLetterTopic !== undefined) {
       if (!TOPIC.test(props.deadLetterTopic)) errors.push(`${what}: deadLetterTopic '${props.deadLetterTopic}' is not a valid topic name.`);
@@ -155,7 +156,7 @@ export class DaprSubscription extends Construct {
       errors.push(`${what} has no subscribers, so every app in '${this.namespace}' would receive it: add the subscribing app (addSubscriber or workload.subscribe).`);
     }
     for (const app of this.subscriberSet.values()) {
-      const idError = checkAppId(app.appId);
+      const idError = checkReferencedAppId(app);
       if (idError) errors.push(idError);
       if (app.namespace !== this.namespace) {
         errors.push(`${what} in namespace '${this.namespace}' names subscriber '${app.appId}' of namespace '${app.namespace}': subscribe from the app's own namespace.`);

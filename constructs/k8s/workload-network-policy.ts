@@ -6,15 +6,32 @@
  * localhost); the metrics port from the monitoring namespaces.
  * Egress: DNS, the Dapr control plane, 50002 of the callees' pods (and of its own pods for actor
  * and workflow hosts), and the hosts of the components, Vault stores and tracing endpoint used.
+ * Every egress rule names its destinations (`to:`): pods by namespace and labels for in-cluster
+ * hosts, the environment's declared CIDRs (`DaprChartProps.externalHosts`) for external ones.
  */
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { IDaprApp } from '../model/dapr-app';
+import { declaredCidrs } from './dapr-chart';
 import type { ComponentEndpoint, IStateStore } from './dapr-component';
 import { httpEndpointEgressRules } from './http-endpoint-egress';
 import { uniqueApps, WorkloadModel } from './workload-graph';
 import { DAPR_INTERNAL_GRPC_PORT, WorkloadRole } from './workload-types';
 
-const DAPR_CONTROL_PLANE_PORTS = [443, 50001, 50005, 50006, 6500];
+/**
+ * What daprd dials in the control plane: each service's pods by the `app` label the Dapr chart
+ * gives them, on the port the pod listens on (a NetworkPolicy sees the pod's port, not the
+ * Service's: Sentry's and the operator's Services listen on 443 and forward to 50001 and 6500).
+ * The same in the charts of 1.16.19, 1.17.13 and 1.18.3 (`helm template`); the sidecar injector
+ * (443 -> 4000) is called by the API server only.
+ */
+export const DAPR_CONTROL_PLANE_TARGETS: readonly { readonly app: string; readonly port: number }[] = [
+  { app: 'dapr-operator', port: 6500 },
+  { app: 'dapr-placement-server', port: 50005 },
+  { app: 'dapr-scheduler-server', port: 50006 },
+  { app: 'dapr-sentry', port: 50001 },
+];
+/** The egress peers of an external host the environment does not declare (dev only): any address, said explicitly. */
+export const ANY_ADDRESS: readonly string[] = ['0.0.0.0/0', '::/0'];
 
 const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
 const namespacePeer = (ns: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
@@ -49,15 +66,37 @@ export function ingressRules(m: WorkloadModel): k8s.NetworkPolicyIngressRule[] {
 
 /** The NetworkPolicy egress rules. */
 export function egressRules(m: WorkloadModel): k8s.NetworkPolicyEgressRule[] {
+  const controlPlaneNs = m.settings.mtls.controlPlaneNamespace;
   const rules: k8s.NetworkPolicyEgressRule[] = [
     {
       to: [{ ...namespacePeer('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
       ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, tcp(53)],
     },
-    { to: [namespacePeer(m.settings.mtls.controlPlaneNamespace)], ports: DAPR_CONTROL_PLANE_PORTS.map(tcp) },
+    ...DAPR_CONTROL_PLANE_TARGETS.map((t) => ({ to: [{ ...namespacePeer(controlPlaneNs), podSelector: { matchLabels: { app: t.app } } }], ports: [tcp(t.port)] })),
   ];
   const peers = sidecarPeers(m, m.graph.callees());
   if (peers.length) rules.push({ to: peers, ports: [tcp(DAPR_INTERNAL_GRPC_PORT)] });
+  // In-cluster services are matched by namespace, one rule per namespace; external hosts by the
+  // CIDRs the environment declares for them, one rule per set of CIDRs.
+  const portsByNamespace = new Map<string, Set<number>>();
+  const portsByCidrs = new Map<string, Set<number>>();
+  for (const e of egressEndpoints(m)) {
+    const ns = clusterServiceNamespace(e.host);
+    const key = ns ?? (declaredCidrs(m.settings, e.host) ?? ANY_ADDRESS).join(',');
+    const byKey = ns ? portsByNamespace : portsByCidrs;
+    byKey.set(key, (byKey.get(key) ?? new Set<number>()).add(e.port));
+  }
+  const sortedPorts = (ports: Set<number>) => [...ports].sort((a, b) => a - b).map(tcp);
+  for (const ns of [...portsByNamespace.keys()].sort()) rules.push({ to: [namespacePeer(ns)], ports: sortedPorts(portsByNamespace.get(ns)!) });
+  for (const cidrs of [...portsByCidrs.keys()].sort()) {
+    rules.push({ to: cidrs.split(',').map((cidr) => ({ ipBlock: { cidr } })), ports: sortedPorts(portsByCidrs.get(cidrs)!) });
+  }
+  rules.push(...httpEndpointEgressRules(m));
+  return rules;
+}
+
+/** The hosts the workload's daprd reaches: of its components, its Vault stores and its tracing endpoint, unique by host:port, sorted. */
+export function egressEndpoints(m: WorkloadModel): ComponentEndpoint[] {
   const endpoints = new Map<string, ComponentEndpoint>();
   for (const c of m.graph.usedComponents.values()) for (const e of c.endpoints) endpoints.set(`${e.host}:${e.port}`, e);
   for (const store of m.graph.vaultStores()) for (const e of store.endpoints) endpoints.set(`${e.host}:${e.port}`, e);
@@ -66,20 +105,15 @@ export function egressRules(m: WorkloadModel): k8s.NetworkPolicyEgressRule[] {
     const match = /^(.+):(\d+)$/.exec(tracing.endpointAddress);
     if (match) endpoints.set(tracing.endpointAddress, { host: match[1], port: Number(match[2]) });
   }
-  // In-cluster services are matched by namespace, one rule per namespace; external hosts cannot
-  // be named in a NetworkPolicy, so their ports are opened to any destination, in one rule.
-  const portsByNamespace = new Map<string, Set<number>>();
-  const externalPorts = new Set<number>();
-  for (const e of endpoints.values()) {
-    const ns = clusterServiceNamespace(e.host);
-    if (ns) portsByNamespace.set(ns, (portsByNamespace.get(ns) ?? new Set<number>()).add(e.port));
-    else externalPorts.add(e.port);
-  }
-  const sortedPorts = (ports: Set<number>) => [...ports].sort((a, b) => a - b).map(tcp);
-  for (const ns of [...portsByNamespace.keys()].sort()) rules.push({ to: [namespacePeer(ns)], ports: sortedPorts(portsByNamespace.get(ns)!) });
-  if (externalPorts.size) rules.push({ ports: sortedPorts(externalPorts) });
-  rules.push(...httpEndpointEgressRules(m));
-  return rules;
+  return [...endpoints.keys()].sort().map((k) => endpoints.get(k)!);
+}
+
+/** The external hosts (outside the cluster) the workload reaches whose CIDRs the environment does not declare, sorted. */
+export function undeclaredExternalHosts(m: WorkloadModel): string[] {
+  const hosts = egressEndpoints(m)
+    .filter((e) => !clusterServiceNamespace(e.host) && !declaredCidrs(m.settings, e.host))
+    .map((e) => e.host);
+  return [...new Set(hosts)].sort();
 }
 
 /** A peer selecting an app's pods: by the label every DaprWorkload's pods carry (`app.kubernetes.io/name: <app-id>`). */

@@ -1,14 +1,35 @@
 /*
  * The pod template of a DaprWorkload: the sidecar annotations Dapr's injector reads, the Vault
- * Agent wiring, the app container (hardened, probed, its env including DAPR_API_TOKEN from the
- * API token Secret) and the pod's volumes.
+ * Agent wiring, the app container (hardened, probed, its env including DAPR_API_TOKEN and
+ * APP_API_TOKEN from the token Secrets) and the pod's volumes.
  */
 import { Duration, Lazy } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type { SecretRef } from '../model/secret-ref';
 import { memoryQuantity, goMemLimit } from './resource-size';
 import { vaultAgentAnnotations, vaultTokenSourceVolume } from './vault-agent-wiring';
 import { WorkloadModel } from './workload-graph';
-import { APP_CONTAINER, AppProtocol, DAPR_API_TOKEN_ENV, LogLevel, WorkloadRole } from './workload-types';
+import { APP_API_TOKEN_ENV, APP_CONTAINER, AppProtocol, DAPR_API_TOKEN_ENV, LogLevel, WorkloadRole } from './workload-types';
+
+/** The pod volume with the collector's CA, mounted into daprd only (`dapr.io/volume-mounts`). */
+export const OTEL_CA_VOLUME = 'otel-collector-ca';
+const OTEL_CA_DIR = '/var/run/secrets/dapr.io/otel-collector-ca';
+const OTEL_CA_FILE = 'ca.crt';
+
+/** The collector CA daprd verifies the collector with, when its Configuration's tracing uses TLS with one. */
+function collectorCa(m: WorkloadModel): SecretRef | undefined {
+  const t = m.props.configurationDefaults?.tracing;
+  return t && (t.isSecure ?? true) && t.collectorCa && t.collectorCa.store === undefined ? t.collectorCa : undefined;
+}
+
+/** The pod's volumes: the Vault Agent's login token source and the collector CA, as needed. */
+function podVolumes(m: WorkloadModel): k8s.Volume[] | undefined {
+  const volumes: k8s.Volume[] = [];
+  if (m.graph.vaultStores().length) volumes.push(vaultTokenSourceVolume());
+  const ca = collectorCa(m);
+  if (ca) volumes.push({ name: OTEL_CA_VOLUME, secret: { secretName: ca.secretName, items: [{ key: ca.key, path: OTEL_CA_FILE }] } });
+  return volumes.length ? volumes : undefined;
+}
 
 /** The pod's termination grace period. */
 export function gracePeriod(m: WorkloadModel): Duration {
@@ -37,10 +58,16 @@ export function podAnnotations(m: WorkloadModel): { [key: string]: string } {
     'dapr.io/graceful-shutdown-seconds': String(Math.max(5, gracePeriod(m).toSeconds() - 5)),
   };
   if (side.cpuLimit) a['dapr.io/sidecar-cpu-limit'] = side.cpuLimit.amount;
+  const daprdEnv: string[] = [];
   if (side.memoryLimit) {
     a['dapr.io/sidecar-memory-limit'] = memoryQuantity(side.memoryLimit);
-    a['dapr.io/env'] = `GOMEMLIMIT=${goMemLimit(side.memoryLimit)}`;
+    daprdEnv.push(`GOMEMLIMIT=${goMemLimit(side.memoryLimit)}`);
   }
+  if (collectorCa(m)) {
+    a['dapr.io/volume-mounts'] = `${OTEL_CA_VOLUME}:${OTEL_CA_DIR}`;
+    daprdEnv.push(`OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE=${OTEL_CA_DIR}/${OTEL_CA_FILE}`);
+  }
+  if (daprdEnv.length) a['dapr.io/env'] = daprdEnv.join(',');
   if (p.appPort !== undefined) {
     a['dapr.io/app-port'] = String(p.appPort);
     a['dapr.io/app-protocol'] = p.appProtocol ?? AppProtocol.HTTP;
@@ -55,23 +82,30 @@ export function podAnnotations(m: WorkloadModel): { [key: string]: string } {
     }
   }
   if (w.apiTokenSecret) a['dapr.io/api-token-secret'] = w.apiTokenSecret.secretName;
+  if (w.appTokenSecret && p.appPort !== undefined) a['dapr.io/app-token-secret'] = w.appTokenSecret.secretName;
   if (p.maxBodySize) a['dapr.io/max-body-size'] = memoryQuantity(p.maxBodySize);
   if (p.readBufferSize) a['dapr.io/read-buffer-size'] = `${Math.round(p.readBufferSize.toKibibytes())}Ki`;
-  const concurrency = p.appMaxConcurrency ?? (w.role === WorkloadRole.WORKFLOW_HOST ? 10 : undefined);
-  if (concurrency !== undefined) a['dapr.io/app-max-concurrency'] = String(concurrency);
+  if (p.appMaxConcurrency !== undefined) a['dapr.io/app-max-concurrency'] = String(p.appMaxConcurrency);
   if (p.nativeSidecar !== undefined) a['dapr.io/enable-native-sidecar'] = String(p.nativeSidecar);
   const vault = m.graph.vaultStores();
   if (vault.length > 0) Object.assign(a, vaultAgentAnnotations(w.vaultRole, vault[0].kubernetesAuthPath, vault[0].agentTokenPath));
   return Object.fromEntries(Object.keys(a).sort().map((k) => [k, a[k]]));
 }
 
-/** The app container's env: the declared variables and DAPR_API_TOKEN from the API token Secret, sorted by name. */
+/**
+ * The app container's env: the declared variables, DAPR_API_TOKEN from the API token Secret and
+ * APP_API_TOKEN from the app token Secret (the value daprd sends in `dapr-api-token`), sorted by name.
+ */
 export function appEnv(m: WorkloadModel): k8s.EnvVar[] | undefined {
   const vars = new Map<string, k8s.EnvVar>();
   const env = m.props.env ?? {};
   for (const name of Object.keys(env)) vars.set(name, env[name].toEnvVar(name));
   const token = m.workload.apiTokenSecret;
   if (token) vars.set(DAPR_API_TOKEN_ENV, { name: DAPR_API_TOKEN_ENV, valueFrom: { secretKeyRef: { name: token.secretName, key: token.key } } });
+  const appToken = m.workload.appTokenSecret;
+  if (appToken && m.props.appPort !== undefined) {
+    vars.set(APP_API_TOKEN_ENV, { name: APP_API_TOKEN_ENV, valueFrom: { secretKeyRef: { name: appToken.secretName, key: appToken.key } } });
+  }
   return vars.size ? [...vars.keys()].sort().map((k) => vars.get(k)!) : undefined;
 }
 
@@ -136,7 +170,7 @@ export function deploymentSpec(m: WorkloadModel, labels: { [key: string]: string
         ],
         // The Vault Agent's login token: a projected volume that no container of ours mounts;
         // vault-k8s mounts it into its agent containers only (agent-service-account-token-volume-name).
-        volumes: Lazy.any({ produce: () => (m.graph.vaultStores().length ? [vaultTokenSourceVolume()] : undefined) }),
+        volumes: Lazy.any({ produce: () => podVolumes(m) }),
       },
     },
   };

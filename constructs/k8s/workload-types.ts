@@ -123,3 +123,5 @@ export const APP_CONTAINER = 'app';
 export const DAPR_INTERNAL_GRPC_PORT = 50002;
 /** The environment variable Dapr SDKs read the API token from. */
 export const DAPR_API_TOKEN_ENV = 'DAPR_API_TOKEN';
+/** The environment variable daprd reads the app token from, and the app verifies incoming calls with (Dapr's `APP_API_TOKEN`). */
+export const APP_API_TOKEN_ENV = 'APP_API_TOKEN';

@@ -9,14 +9,15 @@ import type { IStateStore } from './dapr-component';
 import type { DaprWorkload } from './dapr-workload';
 import { cpuMillis, memoryQuantity } from './resource-size';
 import { WorkloadModel } from './workload-graph';
+import { undeclaredExternalHosts } from './workload-network-policy';
 import { podAnnotations } from './workload-pod';
-import { DAPR_API_TOKEN_ENV, DAPR_INTERNAL_GRPC_PORT, WorkloadRole } from './workload-types';
+import { APP_API_TOKEN_ENV, DAPR_API_TOKEN_ENV, DAPR_INTERNAL_GRPC_PORT, WorkloadRole } from './workload-types';
 
 /**
  * Every problem of a workload. `twins` are the workloads of the tree with its app-id and namespace,
  * in construction order (the first one reports nothing about the others).
  */
-export function validateWorkload(m: WorkloadModel, twins: readonly DaprWorkload[]): string[] {
+export function validateWorkload(m: WorkloadModel, twins: readonly DaprWorkload[], reachersOf: (host: string) => DaprWorkload[] = () => [m.workload]): string[] {
   const p = m.props;
   const w = m.workload;
   const errors: string[] = [];
@@ -53,6 +54,9 @@ export function validateWorkload(m: WorkloadModel, twins: readonly DaprWorkload[
   if (w.maxReplicas !== undefined && w.maxReplicas < w.replicas) {
     errors.push(`${what}: maxReplicas ${w.maxReplicas} is below replicas ${w.replicas}: raise it or drop autoscaling.`);
   }
+  if (p.appMaxConcurrency !== undefined && (!Number.isInteger(p.appMaxConcurrency) || p.appMaxConcurrency < 1)) {
+    errors.push(`${what}: appMaxConcurrency ${p.appMaxConcurrency} is not a positive integer: give the most concurrent calls the app handles, or omit it for no cap.`);
+  }
   if ((p.runAsUser ?? 10001) === 0) errors.push(`${what}: runAsUser 0 is root: use a non-zero user id such as 10001.`);
 
   if (strict) {
@@ -63,14 +67,19 @@ export function validateWorkload(m: WorkloadModel, twins: readonly DaprWorkload[
     if (p.appPort === undefined) errors.push(`${what}: no appPort, so the app container has no liveness and readiness probes in a ${profile} environment: give the port it serves health checks on.`);
   }
   errors.push(...apiTokenErrors(m, what));
+  if (strict) errors.push(...undeclaredHostErrors(m, what, reachersOf));
 
   // Actor and workflow hosts need exactly one actor state store in scope.
   if (w.role !== WorkloadRole.SERVICE) {
     const actorStores = m.graph.components.filter((c) => (c as Partial<IStateStore>).isActorStateStore === true);
-    if (actorStores.length !== 1) {
+    if (actorStores.length === 0) {
+      errors.push(`${what} is a ${w.role} but uses no actor state store: it needs exactly one; use a state store with actorStateStore: true.`);
+    } else if (actorStores.length > 1) {
+      // daprd 1.18.3 fails to load the second ('detected duplicate actor state store', pkg/runtime/compstore).
+      const names = actorStores.map((s) => `'${s.componentName}'`).join(', ');
       errors.push(
-        `${what} is a ${w.role} but uses ${actorStores.length} actor state stores${actorStores.length ? ` (${actorStores.map((s) => s.componentName).join(', ')})` : ''}: ` +
-          `it needs exactly one; use a state store with actorStateStore: true.`,
+        `${what} is a ${w.role} but uses ${actorStores.length} actor state stores (${names}), and daprd loads at most one: ` +
+          `keep actorStateStore: true on the one that holds actor and workflow state and set it to false on the others (or stop using them from this workload).`,
       );
     }
   }
@@ -111,6 +120,24 @@ export function validateWorkload(m: WorkloadModel, twins: readonly DaprWorkload[
   return errors;
 }
 
+/**
+ * External hosts without declared CIDRs (strict profiles): reported once per host, by the first
+ * workload (in construction order) that reaches it, naming the others.
+ */
+function undeclaredHostErrors(m: WorkloadModel, what: string, reachersOf: (host: string) => DaprWorkload[]): string[] {
+  const errors: string[] = [];
+  for (const host of undeclaredExternalHosts(m)) {
+    const reachers = reachersOf(host);
+    if (reachers[0] !== m.workload) continue;
+    const others = reachers.slice(1).map((o) => o.appId);
+    errors.push(
+      `${what} reaches external host '${host}'${others.length ? ` (as do ${others.map((o) => `'${o}'`).join(', ')})` : ''}, whose address ranges the ${m.settings.profile} environment does not declare, ` +
+        `so its NetworkPolicy egress could only be open to every address: add { host: '${host}', cidrs: ['<range>'] } to the DaprChart's externalHosts.`,
+    );
+  }
+  return errors;
+}
+
 /** The API token and the app container's env. */
 function apiTokenErrors(m: WorkloadModel, what: string): string[] {
   const p = m.props;
@@ -132,6 +159,36 @@ function apiTokenErrors(m: WorkloadModel, what: string): string[] {
   }
   if (env[DAPR_API_TOKEN_ENV] && m.workload.apiTokenSecret) {
     errors.push(`${what}: env sets ${DAPR_API_TOKEN_ENV}, which the workload sets itself from its API token Secret '${m.workload.apiTokenSecret.secretName}': remove it from env.`);
+  }
+  return [...errors, ...appTokenErrors(m, what)];
+}
+
+/** The token daprd sends the app (`dapr.io/app-token-secret`, `APP_API_TOKEN`). */
+function appTokenErrors(m: WorkloadModel, what: string): string[] {
+  const p = m.props;
+  const errors: string[] = [];
+  const profile = m.settings.profile;
+  if (p.appPort === undefined) {
+    if (p.appTokenSecret) errors.push(`${what}: appTokenSecret '${p.appTokenSecret}' is given but there is no appPort, so daprd never calls the app: drop appTokenSecret or give the appPort.`);
+    return errors;
+  }
+  if (p.appToken === false && isStrict(profile)) {
+    errors.push(
+      `${what}: appToken is false in a ${profile} environment, so the app cannot tell daprd's calls from anything else that reaches port ${p.appPort}: ` +
+        `drop 'appToken: false' (the workload then gets its own token Secret and the app ${APP_API_TOKEN_ENV}).`,
+    );
+  }
+  if (p.appToken === false && p.appTokenSecret) errors.push(`${what}: appToken is false but appTokenSecret '${p.appTokenSecret}' is given: drop one of them.`);
+  if (p.appTokenSecret && (p.appTokenSecret.store !== undefined || p.appTokenSecret.key !== 'token')) {
+    errors.push(`${what}: appTokenSecret '${p.appTokenSecret}' must be a Kubernetes Secret with key 'token' (daprd reads that key): use SecretRef.fromKubernetesSecret('<name>', 'token').`);
+  }
+  const api = m.workload.apiTokenSecret;
+  const app = m.workload.appTokenSecret;
+  if (api && app && api.secretName === app.secretName) {
+    errors.push(`${what}: the app token and the Dapr API token are both Secret '${app.secretName}', so whoever holds one can call daprd and the app alike: give each its own Secret (or drop appTokenSecret).`);
+  }
+  if ((p.env ?? {})[APP_API_TOKEN_ENV] && app) {
+    errors.push(`${what}: env sets ${APP_API_TOKEN_ENV}, which the workload sets itself from its app token Secret '${app.secretName}': remove it from env.`);
   }
   return errors;
 }

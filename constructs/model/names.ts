@@ -17,6 +17,31 @@ export function checkAppId(appId: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The app-id check for an app referenced elsewhere (a scope, a subscriber, a caller): undefined when
+ * the app is declared in the construct tree (a DaprWorkload), which reports its own app-id, so that a
+ * bad app-id is one error, not one per component, Subscription and Configuration it appears in.
+ */
+export function checkReferencedAppId(app: { readonly appId: string }): string | undefined {
+  return declaresItself(app) ? undefined : checkAppId(app.appId);
+}
+
+/**
+ * True when `scope` is an app declared in the construct tree whose app-id is invalid: names derived
+ * from that app-id (its Configuration, its Subscriptions) are then errors of the same root cause,
+ * which the app reports.
+ */
+export function derivedFromInvalidAppId(scope: unknown): boolean {
+  const app = scope as { readonly appId?: unknown };
+  return declaresItself(scope) && typeof app.appId === 'string' && checkAppId(app.appId) !== undefined;
+}
+
+/** A construct (it has a `node`) that is an app: it validates its own app-id. */
+function declaresItself(app: unknown): boolean {
+  const a = app as { readonly node?: unknown; readonly appId?: unknown };
+  return typeof a === 'object' && a !== null && typeof a.node === 'object' && a.node !== null && typeof a.appId === 'string';
+}
+
 /** A Kubernetes object name (DNS-1123 subdomain, at most 253 characters). */
 export function checkObjectName(what: string, name: string): string | undefined {
   if (!DNS_SUBDOMAIN.test(name) || name.length > 253) {

@@ -19,3 +19,36 @@ export function assertValid(scope: IConstruct): void {
     throw new Error(`Validation failed with ${errors.length} error(s):\n  ${errors.join('\n  ')}`);
   }
 }
+
+/** Where {@link synthOrReport} writes (the process's stderr by default). */
+export interface SynthReportOutput {
+  /** Receives the error report. */
+  error(text: string): void;
+}
+
+/** An app that synthesizes its constructs (a cdk8s or cdktf App). */
+export interface ISynthesizableApp extends IConstruct {
+  /** Validates and writes the output. */
+  synth(): void;
+}
+
+/** The report of a failed synth: how many, then one `[path] message` per line (as `npm run synth` prints it). */
+export function formatSynthErrors(errors: readonly string[]): string {
+  return `Synth failed with ${errors.length} error(s):\n  ${errors.join('\n  ')}`;
+}
+
+/**
+ * Validates every construct below `app` and, when all are valid, synthesizes it: returns 0. When
+ * not, prints every error the way the platform's synth does (no stack trace, each error with its
+ * construct path, the bad value and the fix), writes nothing and returns 1, for
+ * `process.exitCode = synthOrReport(app)`.
+ */
+export function synthOrReport(app: ISynthesizableApp, output?: SynthReportOutput): number {
+  const errors = validationErrors(app);
+  if (errors.length > 0) {
+    (output ?? { error: (t: string) => process.stderr.write(`${t}\n`) }).error(formatSynthErrors(errors));
+    return 1;
+  }
+  app.synth();
+  return 0;
+}

@@ -31,6 +31,34 @@ export enum HaDecision {
   DISABLED_WAIVED_FOR_STRICT_PROFILE = 'disabled-waived-for-strict-profile',
 }
 
+/**
+ * How the replicas of an HA control plane keep apart, through the chart's own keys
+ * (`global.ha.topologyKey`, and from 1.18 `global.ha.podAntiAffinityPolicy`). The 1.18 chart makes
+ * the anti-affinity required only for the placement and scheduler StatefulSets (the raft and etcd
+ * quorum members); operator, sentry and injector keep a preferred term on the same topology key.
+ * It has one topology key for all of them and no topologySpreadConstraints key, so a spread over
+ * nodes and one over zones cannot both be required through the chart.
+ */
+export enum ControlPlaneSpread {
+  /**
+   * What the chart does by itself: a preferred anti-affinity over `topology.kubernetes.io/zone`
+   * (hard-coded in the 1.16 templates, the `global.ha.topologyKey` default from 1.17). On a
+   * one-zone cluster all replicas of a service may land on one node. The only choice on 1.16 and 1.17.
+   */
+  CHART_DEFAULT = 'chart-default',
+  /**
+   * Replicas on distinct nodes (`topologyKey: kubernetes.io/hostname`, required): placement and
+   * scheduler replicas never share a node (pods stay Pending rather than share one: the cluster needs
+   * at least 3 schedulable nodes), the other services prefer not to. Dapr 1.18+.
+   */
+  NODES_REQUIRED = 'nodes-required',
+  /**
+   * Replicas in distinct zones (`topologyKey: topology.kubernetes.io/zone`, required): for clusters
+   * with at least 3 zones; placement and scheduler replicas never share a zone, the others prefer not to. Dapr 1.18+.
+   */
+  ZONES_REQUIRED = 'zones-required',
+}
+
 /** Log level of a control-plane service. */
 export enum DaprLogLevel {
   /** Debug. */
@@ -145,6 +173,11 @@ export interface DaprControlPlaneProps {
    * @default 3
    */
   readonly haReplicaCount?: number;
+  /**
+   * How the HA control plane's replicas keep apart (see {@link ControlPlaneSpread}).
+   * @default ControlPlaneSpread.NODES_REQUIRED with HA on Dapr 1.18+; ControlPlaneSpread.CHART_DEFAULT otherwise
+   */
+  readonly spread?: ControlPlaneSpread;
   /**
    * PodDisruptionBudget of the control-plane workloads (`global.ha.disruption.*`).
    * @default DisruptionBudget.minimumAvailable(2)
@@ -318,6 +351,17 @@ export interface DaprControlPlaneProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+/** The chart keys of each spread (1.18: placement and scheduler get the required term, the others a preferred one). */
+const SPREAD_VALUES: Record<ControlPlaneSpread, { [key: string]: string }> = {
+  [ControlPlaneSpread.CHART_DEFAULT]: {},
+  [ControlPlaneSpread.NODES_REQUIRED]: { topologyKey: 'kubernetes.io/hostname', podAntiAffinityPolicy: 'requiredDuringSchedulingIgnoredDuringExecution' },
+  [ControlPlaneSpread.ZONES_REQUIRED]: { topologyKey: 'topology.kubernetes.io/zone', podAntiAffinityPolicy: 'requiredDuringSchedulingIgnoredDuringExecution' },
+};
+
+function spreadName(s: ControlPlaneSpread): string {
+  return s === ControlPlaneSpread.NODES_REQUIRED ? 'NODES_REQUIRED' : s === ControlPlaneSpread.ZONES_REQUIRED ? 'ZONES_REQUIRED' : 'CHART_DEFAULT';
+}
+
 const SENSITIVE_KEYS = {
   root: 'dapr_sentry.tls.root.certPEM',
   issuerCert: 'dapr_sentry.tls.issuer.certPEM',
@@ -350,6 +394,7 @@ export class DaprControlPlane extends Construct {
     const version = props.daprVersion;
     const haEnabled = props.ha === HaDecision.ENABLED;
     const haReplicaCount = props.haReplicaCount ?? 3;
+    const spread = props.spread ?? (haEnabled && version.isAtLeast(DaprVersion.V1_18_3) ? ControlPlaneSpread.NODES_REQUIRED : ControlPlaneSpread.CHART_DEFAULT);
     const budget = props.disruptionBudget ?? DisruptionBudget.minimumAvailable(2);
     const failurePolicy = props.webhookFailurePolicy ?? WebhookFailurePolicy.FAIL;
     const excluded = props.injectorExcludedNamespaces ?? [namespace, 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -372,6 +417,8 @@ export class DaprControlPlane extends Construct {
       namespace,
       haEnabled,
       haReplicaCount,
+      // A spread the chart cannot take is reported once (below), not again as unknown keys.
+      spread: version.isAtLeast(DaprVersion.V1_18_3) ? spread : ControlPlaneSpread.CHART_DEFAULT,
       budget,
       failurePolicy,
       excluded,
@@ -416,6 +463,15 @@ export class DaprControlPlane extends Construct {
         }
         if (!strict && props.ha === HaDecision.DISABLED_WAIVED_FOR_STRICT_PROFILE) {
           errors.push(`ha is HaDecision.DISABLED_WAIVED_FOR_STRICT_PROFILE in a ${props.profile} environment: the waiver is for strict profiles; use HaDecision.DISABLED.`);
+        }
+        if (spread !== ControlPlaneSpread.CHART_DEFAULT && !version.isAtLeast(DaprVersion.V1_18_3)) {
+          errors.push(
+            `spread is ControlPlaneSpread.${spreadName(spread)} but the Dapr ${version} chart has no global.ha.podAntiAffinityPolicy (it comes with 1.18): ` +
+              `use ControlPlaneSpread.CHART_DEFAULT (a preferred anti-affinity over topology.kubernetes.io/zone) until the environment runs 1.18.`,
+          );
+        }
+        if (spread !== ControlPlaneSpread.CHART_DEFAULT && !haEnabled) {
+          errors.push(`spread is ControlPlaneSpread.${spreadName(spread)} but HA is off: the chart renders anti-affinity only with HA (one replica has nothing to keep apart); drop spread.`);
         }
         if (props.haChangeDecision !== undefined && (!/^[A-Za-z0-9][A-Za-z0-9._/-]{1,63}$/.test(props.haChangeDecision) || props.haChangeDecision === 'none')) {
           errors.push(`haChangeDecision '${props.haChangeDecision}' is not a change id: use the ticket or ADR id (letters, digits, '._/-'), e.g. 'CHG-1234'.`);
@@ -606,6 +662,7 @@ export class DaprControlPlane extends Construct {
       namespace: string;
       haEnabled: boolean;
       haReplicaCount: number;
+      spread: ControlPlaneSpread;
       budget: DisruptionBudget;
       failurePolicy: WebhookFailurePolicy;
       excluded: string[];
@@ -625,6 +682,7 @@ export class DaprControlPlane extends Construct {
         enabled: v.haEnabled,
         replicaCount: v.haReplicaCount,
         disruption: v.budget._helmValues(),
+        ...SPREAD_VALUES[v.spread],
       },
       mtls: {
         enabled: props.mtls.enabled,

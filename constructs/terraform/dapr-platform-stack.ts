@@ -195,6 +195,12 @@ export interface DaprPlatformStackProps {
    */
   readonly kvMountPath?: string;
   /**
+   * Whether the stack creates the KV v2 mount at `kvMountPath`; `false` uses one that already
+   * exists in Vault (see VaultAppAccessProps.createKvMount).
+   * @default true
+   */
+  readonly createKvMount?: boolean;
+  /**
    * Prefix of the per-app Vault policy names.
    * @default `dapr-<env>`
    */
@@ -445,6 +451,7 @@ export class DaprPlatformStack extends TerraformStack {
       tokenMaxTtl: props.appTokenMaxTtl,
       authMountPath: props.vaultAuthMountPath ?? `kubernetes-${env}`,
       kvMountPath: props.kvMountPath,
+      createKvMount: props.createKvMount,
       policyPrefix: props.vaultPolicyPrefix ?? `dapr-${env}`,
       tokenTtl: props.appTokenTtl,
       preventDestroy: prod,
@@ -479,7 +486,7 @@ export class DaprPlatformStack extends TerraformStack {
         kafkaSecretName: props.devKafkaSecretName ?? 'dapr/kafka',
         kafkaClusterName: props.devKafkaClusterName,
         clusterDomain: props.mtls.clusterDomain,
-        dependsOn: [this.namespaces.platform[brokersNs], this.vaultAppAccess.kvMount],
+        dependsOn: [this.namespaces.platform[brokersNs], ...(this.vaultAppAccess.kvMount ? [this.vaultAppAccess.kvMount] : [])],
       });
     }
   }

@@ -56,6 +56,13 @@ export interface VaultAppAccessProps {
    */
   readonly kvMountPath?: string;
   /**
+   * Whether this construct creates the KV v2 mount at `kvMountPath`. `false` uses a mount that
+   * already exists in Vault (created by another stack, or the `secret/` a Vault comes with), which
+   * creating again would fail with "path is already in use"; it must be KV version 2.
+   * @default true
+   */
+  readonly createKvMount?: boolean;
+  /**
    * Prefix of the per-app policy names (`<prefix>-<namespace>-<appId>`); Vault policies are global,
    * so make it unique per environment when a Vault serves several.
    * @default 'dapr-app'
@@ -121,8 +128,8 @@ export class VaultAppAccess extends Construct {
     return header + paths.map((p) => `path "${p}" {\n  capabilities = ["read"]\n}\n`).join('\n');
   }
 
-  /** The KV v2 mount. */
-  public readonly kvMount: Mount;
+  /** The KV v2 mount, when this construct creates it (undefined with `createKvMount: false`). */
+  public readonly kvMount?: Mount;
   /** The Kubernetes auth mount. */
   public readonly authBackend: AuthBackend;
   /** Per app-id (`<namespace>/<appId>`), its policy. */
@@ -222,13 +229,15 @@ export class VaultAppAccess extends Construct {
       },
     });
 
-    this.kvMount = new Mount(this, 'kv', {
-      path: kvPath,
-      type: 'kv',
-      options: { version: '2' },
-      description: 'Dapr app secrets (KV v2); managed by dapr-platform',
-      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
-    });
+    if (props.createKvMount ?? true) {
+      this.kvMount = new Mount(this, 'kv', {
+        path: kvPath,
+        type: 'kv',
+        options: { version: '2' },
+        description: 'Dapr app secrets (KV v2); managed by dapr-platform',
+        lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+      });
+    }
 
     this.authBackend = new AuthBackend(this, 'kubernetes-auth', {
       type: 'kubernetes',

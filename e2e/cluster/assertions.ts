@@ -155,45 +155,112 @@ function secretHasKey(i: PodCheckInput, name: string, key: string): boolean {
   return i.secrets.get(`${i.pod.metadata.namespace}/${name}`)?.has(key) ?? false;
 }
 
-/** daprd gets DAPR_API_TOKEN from the Secret dapr.io/api-token-secret names, and that Secret exists with the key. */
-export function checkDaprdApiToken(i: PodCheckInput): Check[] {
+/** A token daprd reads from a Secret the pod annotation names, and the app container gets too. */
+interface TokenWiring {
+  readonly annotation: string;
+  readonly env: string;
+  readonly daprdId: string;
+  readonly appId: string;
+  /** What goes wrong when the app container lacks it. */
+  readonly appMissing: string;
+}
+
+const API_TOKEN: TokenWiring = {
+  annotation: 'dapr.io/api-token-secret', env: 'DAPR_API_TOKEN', daprdId: 'daprd-api-token', appId: 'app-api-token',
+  appMissing: 'the app cannot call its sidecar (daprd answers 401)',
+};
+/** daprd -> app: daprd sends APP_API_TOKEN in the dapr-api-token header, the app checks it (Dapr 1.18.3 pkg/injector/patcher). */
+const APP_TOKEN: TokenWiring = {
+  annotation: 'dapr.io/app-token-secret', env: 'APP_API_TOKEN', daprdId: 'daprd-app-token', appId: 'app-app-token',
+  appMissing: "the app cannot check the token daprd sends with every call",
+};
+
+function checkDaprdToken(i: PodCheckInput, t: TokenWiring): Check[] {
   const c = new Checks(i);
   const d = findContainer(i.pod, DAPRD);
-  const secret = annotations(i.pod)['dapr.io/api-token-secret'];
+  const secret = annotations(i.pod)[t.annotation];
   if (!d || secret === undefined) return c.out;
-  const ref = secretRefOf(envVar(d, 'DAPR_API_TOKEN'));
-  const field = 'spec.containers[daprd].env[DAPR_API_TOKEN].valueFrom.secretKeyRef';
+  const ref = secretRefOf(envVar(d, t.env));
+  const field = `spec.containers[daprd].env[${t.env}].valueFrom.secretKeyRef`;
   if (!ref || ref.name !== secret) {
-    c.add('daprd-api-token', field, false, `is ${ref ? `${ref.name}/${ref.key}` : 'missing'}, dapr.io/api-token-secret is ${secret}`);
+    c.add(t.daprdId, field, false, `is ${ref ? `${ref.name}/${ref.key}` : 'missing'}, ${t.annotation} is ${secret}`);
     return c.out;
   }
   const exists = secretHasKey(i, ref.name, ref.key);
-  c.add('daprd-api-token', field, exists, exists
+  c.add(t.daprdId, field, exists, exists
     ? `Secret ${ref.name} key ${ref.key}`
     : `Secret ${i.pod.metadata.namespace}/${ref.name} with key ${ref.key} does not exist (created by nothing: daprd fails with CreateContainerConfigError)`);
   return c.out;
 }
 
-/** Every app container gets DAPR_API_TOKEN through valueFrom.secretKeyRef from the Secret and key daprd uses. */
-export function checkAppApiToken(i: PodCheckInput): Check[] {
+function checkAppToken(i: PodCheckInput, t: TokenWiring): Check[] {
   const c = new Checks(i);
   const d = findContainer(i.pod, DAPRD);
-  const daprdRef = d ? secretRefOf(envVar(d, 'DAPR_API_TOKEN')) : undefined;
-  if (!d || annotations(i.pod)['dapr.io/api-token-secret'] === undefined) return c.out;
+  const daprdRef = d ? secretRefOf(envVar(d, t.env)) : undefined;
+  if (!d || annotations(i.pod)[t.annotation] === undefined) return c.out;
   for (const name of i.appContainers) {
     const app = findContainer(i.pod, name);
-    const e = app ? envVar(app, 'DAPR_API_TOKEN') : undefined;
+    const e = app ? envVar(app, t.env) : undefined;
     const ref = secretRefOf(e);
-    const field = `spec.containers[${name}].env[DAPR_API_TOKEN]`;
+    const field = `spec.containers[${name}].env[${t.env}]`;
     if (!ref) {
-      c.add('app-api-token', field, false, e?.value !== undefined
+      c.add(t.appId, field, false, e?.value !== undefined
         ? 'is a literal value; it must come from the Secret daprd uses (valueFrom.secretKeyRef)'
-        : `is missing: the app cannot call its sidecar (daprd answers 401), daprd reads ${daprdRef ? `${daprdRef.name}/${daprdRef.key}` : 'a Secret'}`);
+        : `is missing: ${t.appMissing}, daprd reads ${daprdRef ? `${daprdRef.name}/${daprdRef.key}` : 'a Secret'}`);
       continue;
     }
     const ok = daprdRef !== undefined && ref.name === daprdRef.name && ref.key === daprdRef.key;
-    c.add('app-api-token', `${field}.valueFrom.secretKeyRef`, ok,
+    c.add(t.appId, `${field}.valueFrom.secretKeyRef`, ok,
       ok ? `Secret ${ref.name} key ${ref.key}, the same as daprd` : `is ${ref.name}/${ref.key}, daprd reads ${daprdRef ? `${daprdRef.name}/${daprdRef.key}` : 'none'}`);
+  }
+  return c.out;
+}
+
+/** daprd gets DAPR_API_TOKEN from the Secret dapr.io/api-token-secret names, and that Secret exists with the key. */
+export function checkDaprdApiToken(i: PodCheckInput): Check[] {
+  return checkDaprdToken(i, API_TOKEN);
+}
+
+/** Every app container gets DAPR_API_TOKEN through valueFrom.secretKeyRef from the Secret and key daprd uses. */
+export function checkAppApiToken(i: PodCheckInput): Check[] {
+  return checkAppToken(i, API_TOKEN);
+}
+
+/**
+ * A pod with an app channel (dapr.io/app-port) has dapr.io/app-token-secret; daprd gets APP_API_TOKEN
+ * from that Secret (the injector puts it there), which exists with the key; and every app container
+ * gets APP_API_TOKEN from the same Secret and key, to check daprd's calls.
+ */
+export function checkAppTokenWiring(i: PodCheckInput): Check[] {
+  const a = annotations(i.pod);
+  if (findContainer(i.pod, DAPRD) && a['dapr.io/app-port'] !== undefined && a[APP_TOKEN.annotation] === undefined) {
+    const c = new Checks(i);
+    c.add(APP_TOKEN.daprdId, `metadata.annotations[${APP_TOKEN.annotation}]`, false,
+      `is missing although dapr.io/app-port is ${a['dapr.io/app-port']}: daprd calls the app unauthenticated`);
+    return c.out;
+  }
+  return [...checkDaprdToken(i, APP_TOKEN), ...checkAppToken(i, APP_TOKEN)];
+}
+
+/**
+ * Every `volume:path` of dapr.io/volume-mounts is mounted into daprd (read-only) from a volume of the
+ * pod (e.g. the OTel collector CA, issue 16).
+ */
+export function checkDaprdVolumeMounts(i: PodCheckInput): Check[] {
+  const c = new Checks(i);
+  const d = findContainer(i.pod, DAPRD);
+  const spec = annotations(i.pod)['dapr.io/volume-mounts'];
+  if (!d || !spec) return c.out;
+  for (const entry of spec.split(',').map((e: string) => e.trim()).filter(Boolean)) {
+    const [volume, mountPath] = entry.split(':');
+    const field = `spec.containers[daprd].volumeMounts[${volume}]`;
+    const m = (d.volumeMounts ?? []).find((x: Json) => x.name === volume && x.mountPath === mountPath);
+    const hasVolume = (i.pod.spec.volumes ?? []).some((v: Json) => v.name === volume);
+    const ok = m !== undefined && m.readOnly === true && hasVolume;
+    c.add('daprd-volume-mount', field, ok, ok
+      ? `${volume} at ${mountPath}, read-only`
+      : !hasVolume ? `the pod has no volume ${volume}` : !m ? `daprd does not mount ${volume} at ${mountPath} (dapr.io/volume-mounts asks for ${entry})`
+        : `${volume} is mounted read-write`);
   }
   return c.out;
 }
@@ -321,12 +388,50 @@ export function checkDaprdVaultTokenMount(i: PodCheckInput): Check[] {
 }
 
 export const POD_CHECKS: ReadonlyArray<(i: PodCheckInput) => Check[]> = [
-  checkDaprdInjected, checkDaprdResources, checkDaprdEnv, checkDaprdConfig, checkDaprdApiToken, checkAppApiToken,
+  checkDaprdInjected, checkDaprdResources, checkDaprdEnv, checkDaprdConfig, checkDaprdApiToken, checkAppApiToken, checkAppTokenWiring, checkDaprdVolumeMounts,
   checkReferencedObjects, checkNoDuplicateMounts, checkVaultTokenVolumeAnnotation, checkVaultAgentInjected, checkDaprdVaultTokenMount,
 ];
 
 export function checkPod(i: PodCheckInput): Check[] {
   return POD_CHECKS.flatMap((f) => f(i));
+}
+
+/** The control-plane services whose replicas the chart keeps apart: the StatefulSets get the required term on 1.18. */
+const SPREAD_REQUIRED = ['dapr-placement-server', 'dapr-scheduler-server'];
+const SPREAD_PREFERRED = ['dapr-operator', 'dapr-sentry', 'dapr-sidecar-injector'];
+
+/**
+ * With HA and a `global.ha.podAntiAffinityPolicy` in the release values, the chart's workloads carry
+ * that anti-affinity on `global.ha.topologyKey`: required for placement and scheduler (with the
+ * required policy), preferred for operator, sentry and injector (the 1.18 templates never require
+ * it for them). `ha` is the merged `global.ha` of the release values.
+ */
+export function checkControlPlaneSpread(env: string, chartObjects: readonly Json[], ha: Json): Check[] {
+  if (!ha?.enabled || ha.podAntiAffinityPolicy === undefined) return [];
+  const out: Check[] = [];
+  const required = ha.podAntiAffinityPolicy === 'requiredDuringSchedulingIgnoredDuringExecution';
+  for (const app of [...SPREAD_REQUIRED, ...SPREAD_PREFERRED]) {
+    const w = chartObjects.find((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata?.name === app);
+    const object = `${w?.kind ?? 'Deployment/StatefulSet'} ${w?.metadata?.namespace ?? '?'}/${app} (chart)`;
+    const field = 'spec.template.spec.affinity.podAntiAffinity';
+    const add = (ok: boolean, message: string) => out.push({ id: 'control-plane-spread', env, object, field, status: ok ? CheckStatus.PASS : CheckStatus.FAIL, message });
+    if (!w) {
+      add(false, 'the rendered chart has no such workload');
+      continue;
+    }
+    const anti = w.spec?.template?.spec?.affinity?.podAntiAffinity ?? {};
+    const wantRequired = required && SPREAD_REQUIRED.includes(app);
+    const terms: Json[] = wantRequired
+      ? (anti.requiredDuringSchedulingIgnoredDuringExecution ?? [])
+      : (anti.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t: Json) => t.podAffinityTerm);
+    const own = terms.find((t) => t?.topologyKey === ha.topologyKey
+      && (t.labelSelector?.matchExpressions ?? []).some((e: Json) => e.key === 'app' && e.operator === 'In' && (e.values ?? []).includes(app)));
+    const kind = wantRequired ? 'required' : 'preferred';
+    add(own !== undefined, own
+      ? `${kind} anti-affinity of app=${app} over ${ha.topologyKey}`
+      : `has no ${kind} anti-affinity of app=${app} over ${ha.topologyKey} (has ${JSON.stringify(anti)})`);
+  }
+  return out;
 }
 
 /** A workload has its pods: otherwise the reason the API server gave the ReplicaSet controller. */

@@ -16,7 +16,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readManifestDir } from '../../constructs/verify/verify-expectations';
-import { Check, CheckStatus, checkApplyWarnings, checkPod, checkWorkloadPods, formatCheck, ObjectKeys } from './assertions';
+import { Check, CheckStatus, checkApplyWarnings, checkControlPlaneSpread, checkPod, checkWorkloadPods, formatCheck, ObjectKeys } from './assertions';
 import { Kube, KubeObject } from './kube';
 import { helmRelease, PlatformInput, readPlatformInput } from './platform-input';
 import { readProvidedSecrets } from './provided-secrets';
@@ -229,6 +229,7 @@ function envRun(o: Options, env: string, log: (s: string) => void): { checks: Ch
     // The webhooks.
     const chartDir = path.join(SHARED, 'charts', 'dapr', dapr.version);
     const chartObjects = [...startDaprInjector(ctx, dapr, chartDir, { injector: bin('dapr-injector'), sentry: bin('dapr-sentry') }).objects];
+    checks.push(...checkControlPlaneSpread(env, chartObjects, (Object.assign({}, ...dapr.values.map((v) => v.global ?? {})) as Json).ha));
     const vaultBin = process.env.VAULT_AGENT_INJECTOR_BIN || undefined;
     const vaultRan = vault !== undefined && vaultBin !== undefined;
     if (vault) {

@@ -40,7 +40,7 @@ describe('policy CLI main()', () => {
     const { dist, cdktf } = writeSet(goodProdSet());
     const r = run(['check', dist, cdktf, '--profile', 'prod']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Dapr policy check: profile prod, Dapr 1.18.3 (chart version of helm_release.dapr), 20 documents');
+    expect(r.out).toContain('Dapr policy check: profile prod, Dapr 1.18.3 (chart version of helm_release.dapr), 24 documents');
     expect(r.out.trimEnd().split('\n').pop()).toBe('0 errors, 0 warnings');
     expect(r.err).toBe('');
   });

@@ -212,7 +212,7 @@ describe('the rule catalogue', () => {
     const ids = ALL_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const r of ALL_RULES) {
-      expect(r.id).toMatch(/^DAPR-(COMP|HTTP|CONF|WORK|SUB|CP|NS|TF)-\d{3}$/);
+      expect(r.id).toMatch(/^DAPR-(COMP|HTTP|CONF|WORK|SUB|CP|NS|NET|TF)-\d{3}$/);
       expect(r.description.length).toBeGreaterThan(20);
       expect(r.profiles.length).toBeGreaterThan(0);
       // Terraform rules link Terraform's own documentation.
@@ -227,7 +227,7 @@ describe('reports', () => {
     delete findObject(docs, 'Component', 'statestore').scopes;
     findObject(docs, 'Subscription', 'orders-created').spec.deadLetterTopic = 'poison';
     const text = formatText(checkDocuments(docs, { profile: 'prod' }));
-    expect(text).toMatch(/^Dapr policy check: profile prod, Dapr 1\.18\.3 \(chart version of helm_release\.dapr\), 20 documents, \d+ rules\n/);
+    expect(text).toMatch(/^Dapr policy check: profile prod, Dapr 1\.18\.3 \(chart version of helm_release\.dapr\), 24 documents, \d+ rules\n/);
     expect(text.indexOf('Errors (1):')).toBeLessThan(text.indexOf('Warnings (1):'));
     expect(text).toContain('  DAPR-COMP-001  Component orders/statestore  [dist/prod/orders.k8s.yaml]\n');
     expect(text.trimEnd().split('\n').pop()).toBe('1 errors, 1 warnings');
@@ -281,7 +281,7 @@ function bigSet(): LoadedDocument[] {
         metadata: { name: app },
         spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: app }, minReplicas: 3, maxReplicas: 6 },
       });
-      nsDocs.push(inNs(hardenedDeployment(app, 3)), inNs(pdb(app)), store, pubsub, sub, dlq, sa, ...apiToken(app).map(inNs), svc, cm, hpa);
+      nsDocs.push(inNs(hardenedDeployment(app, 3)), inNs(pdb(app)), store, pubsub, sub, dlq, sa, ...apiToken(app).map(inNs), ...apiToken(app, 'app').map(inNs), svc, cm, hpa);
     }
     nsDocs.forEach((o, i) => docs.push(k8s(o, `dist/prod/${ns}.k8s.yaml`, i)));
   }

@@ -138,6 +138,7 @@ export function hardenedDeployment(name: string, replicas: number): Obj {
             'dapr.io/app-protocol': 'http',
             'dapr.io/config': 'orders-config',
             'dapr.io/api-token-secret': `${name}-dapr-api-token`,
+            'dapr.io/app-token-secret': `${name}-dapr-app-token`,
             'dapr.io/sidecar-cpu-request': '100m',
             'dapr.io/sidecar-cpu-limit': '300m',
             'dapr.io/sidecar-memory-request': '250Mi',
@@ -168,7 +169,10 @@ export function hardenedDeployment(name: string, replicas: number): Obj {
               image: `registry.example.com/orders/${name}:1.4.2`,
               imagePullPolicy: 'IfNotPresent',
               ports: [{ name: 'http', containerPort: 8080 }],
-              env: [{ name: 'DAPR_API_TOKEN', valueFrom: { secretKeyRef: { name: `${name}-dapr-api-token`, key: 'token' } } }],
+              env: [
+                { name: 'DAPR_API_TOKEN', valueFrom: { secretKeyRef: { name: `${name}-dapr-api-token`, key: 'token' } } },
+                { name: 'APP_API_TOKEN', valueFrom: { secretKeyRef: { name: `${name}-dapr-app-token`, key: 'token' } } },
+              ],
               securityContext,
               livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 10 },
               readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5 },
@@ -199,9 +203,12 @@ export function serviceAccount(name: string): Obj {
   return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NS }, automountServiceAccountToken: false };
 }
 
-/** An app's Dapr API token: a ServiceAccount of its own and its service-account token Secret, as DaprWorkload renders them. */
-export function apiToken(app: string): Obj[] {
-  const name = `${app}-dapr-api-token`;
+/**
+ * An app's Dapr API token (or, with `kind` 'app', the token daprd sends the app): a ServiceAccount
+ * of its own and its service-account token Secret, as DaprWorkload renders them.
+ */
+export function apiToken(app: string, kind: 'api' | 'app' = 'api'): Obj[] {
+  const name = `${app}-dapr-${kind}-token`;
   return [
     serviceAccount(name),
     {
@@ -316,6 +323,8 @@ export function goodProdSet(): LoadedDocument[] {
     serviceAccount('order-worker'),
     ...apiToken('order-api'),
     ...apiToken('order-worker'),
+    ...apiToken('order-api', 'app'),
+    ...apiToken('order-worker', 'app'),
     vaultStore(),
     redisStateStore(),
     kafkaPubSub(),

@@ -11,6 +11,6 @@ describe('the good prod set', () => {
     const result = checkDocuments(goodProdSet(), { profile: 'prod' });
     expect(result.daprVersion).toBe('1.18.3');
     expect(result.daprVersionSource).toBe('chart version of helm_release.dapr');
-    expect(result.documents).toBe(20);
+    expect(result.documents).toBe(24);
   });
 });

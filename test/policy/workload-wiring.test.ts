@@ -1,6 +1,6 @@
 import { EnvironmentProfile } from '../../constructs/model/profile';
 import { checkDocuments } from '../../constructs/policy/engine';
-import { WORKLOAD_ACTOR_PEERS, WORKLOAD_API_TOKEN_DELIVERED } from '../../constructs/policy/rules/workload-wiring';
+import { WORKLOAD_ACTOR_PEERS, WORKLOAD_API_TOKEN_DELIVERED, WORKLOAD_APP_TOKEN } from '../../constructs/policy/rules/workload-wiring';
 import { main } from '../../constructs/policy/cli';
 import { allowDaprSidecars, apiToken, defaultDeny, findingsOf, hardenedDeployment, k8s, messagesOf, NS, redisStateStore, serviceAccount } from './fixtures';
 import * as fs from 'fs';
@@ -165,5 +165,56 @@ describe('DAPR-WORK-016 actor hosts reach their own replicas on 50002', () => {
     moved.spec.template.metadata.annotations['dapr.io/internal-grpc-port'] = '50012';
     expect(messagesOf(WORKLOAD_ACTOR_PEERS, docs(moved, actorStore(), allowDaprSidecars()), DEV)).toEqual([expect.stringContaining('none allows its own pods on TCP 50012')]);
     expect(findingsOf(WORKLOAD_ACTOR_PEERS, docs(app(), redisStateStore('statestore', ['order-worker']), defaultDeny()), DEV)).toEqual([]);
+  });
+});
+
+describe('DAPR-WORK-017 daprd authenticates its calls into the app', () => {
+  const withTokens = (d: Obj) => docs(d, ...apiToken('order-api'), ...apiToken('order-api', 'app'));
+  const annotations = (d: Obj): Record<string, string> => d.spec.template.metadata.annotations;
+
+  it('passes with the per-app app token Secret given to daprd and the app', () => {
+    expect(findingsOf(WORKLOAD_APP_TOKEN, withTokens(app()), PROD)).toEqual([]);
+  });
+
+  it('fails an app port without dapr.io/app-token-secret in prod, not in dev', () => {
+    const d = app();
+    delete annotations(d)['dapr.io/app-token-secret'];
+    expect(messagesOf(WORKLOAD_APP_TOKEN, withTokens(d), PROD)).toEqual([
+      "Deployment orders/order-api has app port 8080 but no dapr.io/app-token-secret, so the app cannot tell daprd's calls from anything else that reaches the port: " +
+        "set dapr.io/app-token-secret to a token Secret of its own (a DaprWorkload renders '<app-id>-dapr-app-token') and give the app APP_API_TOKEN from it.",
+    ]);
+    expect(findingsOf(WORKLOAD_APP_TOKEN, withTokens(d), DEV)).toEqual([]);
+  });
+
+  it('ignores a workload without an app port', () => {
+    const d = app();
+    delete annotations(d)['dapr.io/app-port'];
+    delete annotations(d)['dapr.io/app-token-secret'];
+    expect(findingsOf(WORKLOAD_APP_TOKEN, withTokens(d), PROD)).toEqual([]);
+  });
+
+  it('fails when the app gets no APP_API_TOKEN, or one from elsewhere', () => {
+    const d = app();
+    env(d).splice(1, 1, { name: 'APP_API_TOKEN', value: 'hunter2' });
+    expect(messagesOf(WORKLOAD_APP_TOKEN, withTokens(d), PROD)).toEqual([
+      "Deployment orders/order-api container 'app' sets APP_API_TOKEN from a plain value (a secret written into the manifest), not from the Secret daprd sends ('order-api-dapr-app-token', key 'token'): use valueFrom.secretKeyRef {name: order-api-dapr-app-token, key: token}.",
+      "Deployment orders/order-api has dapr.io/app-token-secret 'order-api-dapr-app-token', so daprd sends that token with every call into the app, but no container gets APP_API_TOKEN from it, so the app cannot check it: " +
+        'add env APP_API_TOKEN with valueFrom.secretKeyRef {name: order-api-dapr-app-token, key: token} to the app container.',
+    ]);
+  });
+
+  it('fails a missing Secret, a token of the pod\'s own ServiceAccount, and the API token reused', () => {
+    expect(messagesOf(WORKLOAD_APP_TOKEN, docs(app(), ...apiToken('order-api')), PROD)).toEqual([
+      expect.stringContaining("has dapr.io/app-token-secret 'order-api-dapr-app-token', but no Secret 'order-api-dapr-app-token' in namespace 'orders' is among the documents"),
+    ]);
+    const [, secret] = apiToken('order-api', 'app');
+    secret.metadata.annotations['kubernetes.io/service-account.name'] = 'order-api';
+    expect(messagesOf(WORKLOAD_APP_TOKEN, docs(app(), serviceAccount('order-api'), secret), PROD)).toEqual([expect.stringContaining("reads its app token from Secret orders/order-api-dapr-app-token, a token of the pod's own ServiceAccount 'order-api'")]);
+    const d = app();
+    annotations(d)['dapr.io/app-token-secret'] = 'order-api-dapr-api-token';
+    env(d)[1].valueFrom.secretKeyRef.name = 'order-api-dapr-api-token';
+    expect(messagesOf(WORKLOAD_APP_TOKEN, withTokens(d), PROD)).toEqual([
+      "Deployment orders/order-api uses Secret 'order-api-dapr-api-token' as both its API token and its app token, so whoever holds one can call daprd and the app alike: give the app token a Secret of its own.",
+    ]);
   });
 });

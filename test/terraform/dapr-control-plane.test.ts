@@ -7,6 +7,7 @@ import {
   DaprControlPlane,
   DaprControlPlaneProps,
   DisruptionBudget,
+  ControlPlaneSpread,
   HaDecision,
   WebhookFailurePolicy,
 } from '../../constructs/terraform/dapr-control-plane';
@@ -78,6 +79,8 @@ describe('DaprControlPlane in a prod DaprPlatformStack', () => {
       enabled: true,
       replicaCount: 3,
       disruption: { minimumAvailable: 2, maximumUnavailable: '' },
+      topologyKey: 'kubernetes.io/hostname',
+      podAntiAffinityPolicy: 'requiredDuringSchedulingIgnoredDuringExecution',
     });
   });
 
@@ -367,7 +370,7 @@ describe('DaprControlPlane validation (one failing input per rule)', () => {
 
   test('key validity follows the pinned version (podAntiAffinityPolicy exists from 1.18)', () => {
     const extraValues = { global: { ha: { podAntiAffinityPolicy: 'requiredDuringSchedulingIgnoredDuringExecution' } } };
-    expect(errors({ extraValues })).toEqual([]);
+    expect(errors({ extraValues, spread: ControlPlaneSpread.CHART_DEFAULT })).toEqual([]);
     expect(errors({ extraValues, daprVersion: DaprVersion.V1_16_19 })).toEqual([
       `Helm values key 'global.ha.podAntiAffinityPolicy' does not exist in the dapr chart 1.16.19: check the key against its values files (../shared/dapr-reference/1.16.19/chart-values) and DAPR-NOTES §1.3.`,
     ]);
@@ -384,5 +387,35 @@ describe('DaprControlPlane validation (one failing input per rule)', () => {
     const { stack } = controlPlane({ sentryCa: undefined, webhookFailurePolicy: WebhookFailurePolicy.IGNORE, schedulerStorageSize: 'big' });
     expect(errorsOf(stack)).toHaveLength(3);
     expect(() => Testing.synth(stack, true)).toThrow(/\[test\/cp\] no sentryCa in a prod environment/);
+  });
+});
+
+describe('control-plane spread (issue 16)', () => {
+  const ha = (overrides: Partial<DaprControlPlaneProps> = {}) => controlPlane(overrides).cp.values.global.ha;
+
+  test('HA on 1.18 keeps replicas on distinct nodes by default, through the chart keys of 1.18', () => {
+    expect(ha()).toMatchObject({ topologyKey: 'kubernetes.io/hostname', podAntiAffinityPolicy: 'requiredDuringSchedulingIgnoredDuringExecution' });
+    expect(ha({ spread: ControlPlaneSpread.ZONES_REQUIRED })).toMatchObject({ topologyKey: 'topology.kubernetes.io/zone', podAntiAffinityPolicy: 'requiredDuringSchedulingIgnoredDuringExecution' });
+    const chartDefault = ha({ spread: ControlPlaneSpread.CHART_DEFAULT });
+    expect(chartDefault.topologyKey).toBeUndefined();
+    expect(chartDefault.podAntiAffinityPolicy).toBeUndefined();
+  });
+
+  test('1.16 and 1.17 get the chart default (no podAntiAffinityPolicy key), and asking for more is refused', () => {
+    for (const daprVersion of [DaprVersion.V1_16_19, DaprVersion.V1_17_13]) {
+      expect(ha({ daprVersion }).podAntiAffinityPolicy).toBeUndefined();
+      expect(ha({ daprVersion }).topologyKey).toBeUndefined();
+    }
+    expect(errors({ daprVersion: DaprVersion.V1_16_19, spread: ControlPlaneSpread.NODES_REQUIRED })).toEqual([
+      'spread is ControlPlaneSpread.NODES_REQUIRED but the Dapr 1.16.19 chart has no global.ha.podAntiAffinityPolicy (it comes with 1.18): ' +
+        'use ControlPlaneSpread.CHART_DEFAULT (a preferred anti-affinity over topology.kubernetes.io/zone) until the environment runs 1.18.',
+    ]);
+  });
+
+  test('a spread without HA is refused; without HA nothing is set', () => {
+    expect(ha({ profile: EnvironmentProfile.DEV, ha: HaDecision.DISABLED }).podAntiAffinityPolicy).toBeUndefined();
+    expect(errors({ profile: EnvironmentProfile.DEV, ha: HaDecision.DISABLED, sentryCa: undefined, spread: ControlPlaneSpread.ZONES_REQUIRED })).toContain(
+      'spread is ControlPlaneSpread.ZONES_REQUIRED but HA is off: the chart renders anti-affinity only with HA (one replica has nothing to keep apart); drop spread.',
+    );
   });
 });

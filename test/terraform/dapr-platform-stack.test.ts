@@ -49,6 +49,22 @@ describe('DaprPlatformStack (prod)', () => {
     for (const ns of Object.values(resources(json, 'kubernetes_namespace_v1')) as any[]) expect(ns.lifecycle).toEqual({ prevent_destroy: true });
   });
 
+  test('an existing KV mount (issue 16): createKvMount false creates none; policies and the dev brokers use the path', () => {
+    const existing = synthJson(platformStack('prod', prodProps({ createKvMount: false })));
+    expect((Object.values(resources(existing, 'vault_mount')) as any[]).map((m) => m.path).sort()).toEqual(['pki-dapr-prod-issuer', 'pki-dapr-prod-root']);
+    expect(Object.values(resources(existing, 'vault_policy')).map((p: any) => p.policy).join('\n')).toContain('path "secret/data/');
+    const dev = synthJson(platformStack('dev', devProps({ createKvMount: false })));
+    expect(Object.values(resources(dev, 'vault_mount'))).toEqual([]);
+    const secrets = Object.values(resources(dev, 'vault_kv_secret_v2')) as any[];
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const r of secrets) {
+      expect(r.mount).toBe('secret');
+      expect((r.depends_on ?? []).filter((d: string) => d.startsWith('vault_mount.'))).toEqual([]);
+    }
+    // The default keeps creating 'secret'.
+    expect(findResource(json, 'vault_mount', (m) => m.path === 'secret').type).toBe('kv');
+  });
+
   test('composes the pieces with per-environment names and no dev brokers', () => {
     expect(findResource(json, 'vault_auth_backend').path).toBe('kubernetes-prod');
     expect(Object.values(resources(json, 'vault_policy')).map((p: any) => p.name).sort()).toEqual(['dapr-prod-shop-orders', 'dapr-prod-shop-payments']);

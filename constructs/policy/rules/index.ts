@@ -4,11 +4,12 @@ import { CONFIGURATION_RULES } from './configurations';
 import { CONTROL_PLANE_RULES } from './control-plane';
 import { HTTP_ENDPOINT_RULES } from './http-endpoints';
 import { NAMESPACE_RULES } from './namespaces';
+import { NETWORK_POLICY_RULES } from './network-policies';
 import { SUBSCRIPTION_RULES } from './subscriptions';
 import { TERRAFORM_RULES } from './terraform';
 import { WORKLOAD_RULES } from './workloads';
 
-/** Every rule, in id order of areas: components, HTTP endpoints, configurations, workloads, subscriptions, control plane, namespaces, Terraform. */
+/** Every rule, in id order of areas: components, HTTP endpoints, configurations, workloads, subscriptions, control plane, namespaces, network policies, Terraform. */
 export const ALL_RULES: readonly Rule[] = [
   ...COMPONENT_RULES,
   ...HTTP_ENDPOINT_RULES,
@@ -17,7 +18,8 @@ export const ALL_RULES: readonly Rule[] = [
   ...SUBSCRIPTION_RULES,
   ...CONTROL_PLANE_RULES,
   ...NAMESPACE_RULES,
+  ...NETWORK_POLICY_RULES,
   ...TERRAFORM_RULES,
 ];
 
-export { COMPONENT_RULES, HTTP_ENDPOINT_RULES, CONFIGURATION_RULES, WORKLOAD_RULES, SUBSCRIPTION_RULES, CONTROL_PLANE_RULES, NAMESPACE_RULES, TERRAFORM_RULES };
+export { COMPONENT_RULES, HTTP_ENDPOINT_RULES, CONFIGURATION_RULES, WORKLOAD_RULES, SUBSCRIPTION_RULES, CONTROL_PLANE_RULES, NAMESPACE_RULES, NETWORK_POLICY_RULES, TERRAFORM_RULES };

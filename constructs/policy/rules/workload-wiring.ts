@@ -1,11 +1,12 @@
 /*
  * Rules on what the pod needs besides its annotations to work once the webhooks have run: the Dapr
- * API token reaching both daprd and the app, and actor hosts reaching their own replicas' daprd.
+ * API token and the app token reaching both daprd and the app, and actor hosts reaching their own
+ * replicas' daprd.
  */
 import { DaprComponentDoc, DocumentIndex, K8sObject, Workload } from '../document-index';
 import { Rule, RuleViolation, Severity } from '../types';
 import { asArray, asObject, asString, asStringMap, compareStrings, getPath, JsonObject, selectorMatches } from '../util';
-import { ALL_PROFILES, inNamespace, isTrue, metadataValue } from './common';
+import { ALL_PROFILES, inNamespace, isTrue, metadataValue, STRICT_PROFILES } from './common';
 
 const API_TOKEN_ENV = 'DAPR_API_TOKEN';
 const SERVICE_ACCOUNT_TOKEN = 'kubernetes.io/service-account-token';
@@ -17,15 +18,15 @@ function v(w: Workload, message: string): RuleViolation {
   return { target: w.object, message };
 }
 
-/** Every `DAPR_API_TOKEN` env entry of the pod's (non-init) containers. */
-function apiTokenEnv(w: Workload): { container: string; entry: JsonObject }[] {
+/** Every env entry named `envName` (default `DAPR_API_TOKEN`) of the pod's (non-init) containers. */
+function apiTokenEnv(w: Workload, envName: string = API_TOKEN_ENV): { container: string; entry: JsonObject }[] {
   const out: { container: string; entry: JsonObject }[] = [];
   for (const raw of asArray(w.podSpec.containers)) {
     const c = asObject(raw);
     if (!c) continue;
     for (const e of asArray(c.env)) {
       const entry = asObject(e);
-      if (entry && entry.name === API_TOKEN_ENV) out.push({ container: asString(c.name) ?? '(unnamed)', entry });
+      if (entry && entry.name === envName) out.push({ container: asString(c.name) ?? '(unnamed)', entry });
     }
   }
   return out;
@@ -36,6 +37,14 @@ function describeSource(entry: JsonObject): string {
   if (ref) return `Secret '${asString(ref.name) ?? ''}' key '${asString(ref.key) ?? ''}'`;
   if (entry.value !== undefined) return 'a plain value (a secret written into the manifest)';
   return 'a source other than a Secret';
+}
+
+/** True for an env entry read from key `token` of Secret `name`. */
+function fromTokenSecret(name: string): (e: JsonObject) => boolean {
+  return (e) => {
+    const ref = asObject(getPath(e, 'valueFrom', 'secretKeyRef'));
+    return ref !== undefined && ref.name === name && ref.key === 'token';
+  };
 }
 
 function isProvided(provided: readonly string[] | undefined, namespace: string, name: string): boolean {
@@ -56,10 +65,7 @@ export const WORKLOAD_API_TOKEN_DELIVERED: Rule = {
       if (!name) continue;
       const ns = w.object.namespace;
       const entries = apiTokenEnv(w);
-      const fromSecret = (e: JsonObject) => {
-        const ref = asObject(getPath(e, 'valueFrom', 'secretKeyRef'));
-        return ref !== undefined && ref.name === name && ref.key === 'token';
-      };
+      const fromSecret = fromTokenSecret(name);
       if (!entries.some((e) => fromSecret(e.entry))) {
         out.push(
           v(
@@ -90,34 +96,93 @@ export const WORKLOAD_API_TOKEN_DELIVERED: Rule = {
   },
 };
 
+const APP_TOKEN_ENV = 'APP_API_TOKEN';
+
+export const WORKLOAD_APP_TOKEN: Rule = {
+  id: 'DAPR-WORK-017',
+  severity: Severity.ERROR,
+  profiles: STRICT_PROFILES,
+  description:
+    'In staging and prod a workload with an app channel (`dapr.io/app-port`) has `dapr.io/app-token-secret`, so daprd authenticates its calls into the app; its app container gets `APP_API_TOKEN` from that Secret (key `token`) to verify them; the Secret is in the documents (a service-account token of a ServiceAccount of its own) or declared as provided, and is not the API token\'s.',
+  why: 'https://docs.dapr.io/operations/security/app-api-token/',
+  check: ({ index, providedSecrets }) => {
+    const out: RuleViolation[] = [];
+    for (const w of index.daprWorkloads) {
+      const port = w.podAnnotations['dapr.io/app-port'];
+      if (port === undefined) continue;
+      const name = w.podAnnotations['dapr.io/app-token-secret'];
+      const ns = w.object.namespace;
+      if (!name) {
+        out.push(
+          v(
+            w,
+            `${w.object.ref} has app port ${port} but no dapr.io/app-token-secret, so the app cannot tell daprd's calls from anything else that reaches the port: ` +
+              `set dapr.io/app-token-secret to a token Secret of its own (a DaprWorkload renders '<app-id>-dapr-app-token') and give the app ${APP_TOKEN_ENV} from it.`,
+          ),
+        );
+        continue;
+      }
+      const entries = apiTokenEnv(w, APP_TOKEN_ENV);
+      const fromSecret = fromTokenSecret(name);
+      if (!entries.some((e) => fromSecret(e.entry))) {
+        out.push(
+          v(
+            w,
+            `${w.object.ref} has dapr.io/app-token-secret '${name}', so daprd sends that token with every call into the app, but no container gets ${APP_TOKEN_ENV} from it, so the app cannot check it: ` +
+              `add env ${APP_TOKEN_ENV} with valueFrom.secretKeyRef {name: ${name}, key: token} to the app container.`,
+          ),
+        );
+      }
+      for (const e of entries.filter((x) => !fromSecret(x.entry))) {
+        out.push(v(w, `${w.object.ref} container '${e.container}' sets ${APP_TOKEN_ENV} from ${describeSource(e.entry)}, not from the Secret daprd sends ('${name}', key 'token'): use valueFrom.secretKeyRef {name: ${name}, key: token}.`));
+      }
+      if (name === w.podAnnotations['dapr.io/api-token-secret']) {
+        out.push(v(w, `${w.object.ref} uses Secret '${name}' as both its API token and its app token, so whoever holds one can call daprd and the app alike: give the app token a Secret of its own.`));
+      }
+      if (!index.hasSecret(ns, name) && !isProvided(providedSecrets, ns, name)) {
+        out.push(
+          v(
+            w,
+            `${w.object.ref} has dapr.io/app-token-secret '${name}', but no Secret '${name}' ${inNamespace(ns)} is among the documents or declared as provided by the platform, so daprd would fail with CreateContainerConfigError: ` +
+              `render the Secret (a DaprWorkload renders '<app-id>-dapr-app-token'), or pass --provided-secret ${ns}/${name} if the platform creates it.`,
+          ),
+        );
+      }
+      const secret = index.find('Secret', ns, name);
+      if (secret) out.push(...secretProblems(index, w, secret, 'app token'));
+    }
+    return out;
+  },
+};
+
 /** A token Secret in the documents: where its `token` comes from. */
-function secretProblems(index: DocumentIndex, w: Workload, secret: K8sObject): RuleViolation[] {
+function secretProblems(index: DocumentIndex, w: Workload, secret: K8sObject, what: string = 'API token'): RuleViolation[] {
   const ns = w.object.namespace;
   const body = secret.body;
   if (body.type !== SERVICE_ACCOUNT_TOKEN) {
     const data = asObject(body.data);
     const stringData = asObject(body.stringData);
     if ((data || stringData) && data?.token === undefined && stringData?.token === undefined) {
-      return [v(w, `${w.object.ref} reads its API token from ${secret.ref}, which has no key 'token' (the key daprd and the app read): add it.`)];
+      return [v(w, `${w.object.ref} reads its ${what} from ${secret.ref}, which has no key 'token' (the key daprd and the app read): add it.`)];
     }
     return [];
   }
   const sa = asStringMap(getPath(body, 'metadata', 'annotations'))['kubernetes.io/service-account.name'];
   if (!sa) {
-    return [v(w, `${w.object.ref} reads its API token from ${secret.ref} of type ${SERVICE_ACCOUNT_TOKEN} without the annotation kubernetes.io/service-account.name, so the token controller never fills it: name its own ServiceAccount there.`)];
+    return [v(w, `${w.object.ref} reads its ${what} from ${secret.ref} of type ${SERVICE_ACCOUNT_TOKEN} without the annotation kubernetes.io/service-account.name, so the token controller never fills it: name its own ServiceAccount there.`)];
   }
   const podSa = asString(w.podSpec.serviceAccountName) ?? 'default';
   if (sa === podSa) {
     return [
       v(
         w,
-        `${w.object.ref} reads its API token from ${secret.ref}, a token of the pod's own ServiceAccount '${sa}', which Vault roles and RBAC are bound to: a leaked API token would log in as the app; ` +
-          `give the Secret a ServiceAccount of its own without bindings (a DaprWorkload uses '<app-id>-dapr-api-token').`,
+        `${w.object.ref} reads its ${what} from ${secret.ref}, a token of the pod's own ServiceAccount '${sa}', which Vault roles and RBAC are bound to: a leaked ${what} would log in as the app; ` +
+          `give the Secret a ServiceAccount of its own without bindings (a DaprWorkload uses '<app-id>-dapr-${what === 'API token' ? 'api' : 'app'}-token').`,
       ),
     ];
   }
   if (!index.find('ServiceAccount', ns, sa)) {
-    return [v(w, `${w.object.ref} reads its API token from ${secret.ref}, whose ServiceAccount '${sa}' is not among the documents ${inNamespace(ns)}, so the token controller deletes the Secret instead of filling it: render ServiceAccount '${sa}'.`)];
+    return [v(w, `${w.object.ref} reads its ${what} from ${secret.ref}, whose ServiceAccount '${sa}' is not among the documents ${inNamespace(ns)}, so the token controller deletes the Secret instead of filling it: render ServiceAccount '${sa}'.`)];
   }
   return [];
 }

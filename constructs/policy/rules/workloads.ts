@@ -19,7 +19,7 @@ import {
   selectorMatches,
 } from '../util';
 import { ALL_PROFILES, inNamespace, PROD_ONLY, STRICT_PROFILES } from './common';
-import { WORKLOAD_ACTOR_PEERS, WORKLOAD_API_TOKEN_DELIVERED } from './workload-wiring';
+import { WORKLOAD_ACTOR_PEERS, WORKLOAD_API_TOKEN_DELIVERED, WORKLOAD_APP_TOKEN } from './workload-wiring';
 
 const ANNOTATIONS_DOC = 'https://docs.dapr.io/reference/arguments-annotations-overview/';
 const PRODUCTION_DOC = 'https://docs.dapr.io/operations/hosting/kubernetes/kubernetes-production/';
@@ -520,4 +520,5 @@ export const WORKLOAD_RULES: readonly Rule[] = [
   WORKLOAD_TOPOLOGY_SPREAD,
   WORKLOAD_API_TOKEN_DELIVERED,
   WORKLOAD_ACTOR_PEERS,
+  WORKLOAD_APP_TOKEN,
 ];

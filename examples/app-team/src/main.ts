@@ -18,11 +18,13 @@ import {
   ImportedComponent,
   ImportedVaultSecretStore,
   OtelProtocol,
+  synthOrReport,
 } from '@dapr-platform/constructs';
 import {
   COMPONENT_SECRETS,
   DAPR_VERSION,
   EVENTS_PUBSUB,
+  EXTERNAL_HOSTS,
   INVENTORY,
   MONITORING_NAMESPACES,
   NAMESPACE,
@@ -36,7 +38,13 @@ import {
 
 const outdir = process.argv[2] ?? 'dist';
 const app = new App({ outdir });
-const chart = new DaprChart(app, 'returns', { namespace: NAMESPACE, profile: PROFILE, daprVersion: DAPR_VERSION, mtls: prodMtls() });
+const chart = new DaprChart(app, 'returns', {
+  namespace: NAMESPACE,
+  profile: PROFILE,
+  daprVersion: DAPR_VERSION,
+  mtls: prodMtls(),
+  externalHosts: EXTERNAL_HOSTS,
+});
 
 // The platform's components, by reference: never rendered here, and their scopes are not changed from here.
 // They read their credentials through the platform's Vault store, so returns' sidecar gets the
@@ -64,8 +72,11 @@ returns.subscribe(events, TOPICS.shipmentCreated, {
   deadLetterTopic: TOPICS.shipmentCreatedDeadLetters,
 });
 
-// Validates every construct first and fails listing all errors.
-app.synth();
-// What the platform's Terraform must grant returns' Vault role (its secret paths, nothing else).
-console.log(`returns reads: ${returns.secretAccess.secretPaths.join(', ')}`);
-console.log(`returns: manifests written to ${outdir}/`);
+// Validates every construct first; on errors prints all of them (construct path, bad value, fix),
+// like the platform's synth, without a stack trace, and exits 1 without writing anything.
+process.exitCode = synthOrReport(app);
+if (process.exitCode === 0) {
+  // What the platform's Terraform must grant returns' Vault role (its secret paths, nothing else).
+  console.log(`returns reads: ${returns.secretAccess.secretPaths.join(', ')}`);
+  console.log(`returns: manifests written to ${outdir}/`);
+}

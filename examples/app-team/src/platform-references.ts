@@ -7,12 +7,14 @@
 import {
   ComponentEndpoint,
   DaprApp,
+  ExternalHost,
   DaprVersion,
   EnvironmentProfile,
   IDaprApp,
   ImportedComponentProps,
   ImportedVaultSecretStoreProps,
   MtlsPolicy,
+  SecretRef,
 } from '@dapr-platform/constructs';
 
 /** The namespace of the order-management apps. */
@@ -84,4 +86,16 @@ export const INVENTORY: IDaprApp = DaprApp.fromAppId('inventory', NAMESPACE);
 export const MONITORING_NAMESPACES = ['monitoring'];
 
 /** The OpenTelemetry collector and prod's sampling rate. */
-export const TRACING = { endpointAddress: 'otel-collector.observability.svc.cluster.local:4317', samplingRate: 0.1 };
+export const TRACING = {
+  endpointAddress: 'otel-collector.observability.svc.cluster.local:4317',
+  samplingRate: 0.1,
+  isSecure: true,
+  collectorCa: SecretRef.fromKubernetesSecret('otel-collector-ca', 'ca.crt'),
+};
+
+/** The address ranges of prod's managed services (Vault, Redis, the Kafka brokers): the apps' egress names them. */
+export const EXTERNAL_HOSTS: ExternalHost[] = [
+  { host: 'vault.prod.logistics.example.com', cidrs: ['10.30.0.16/28'] },
+  { host: 'orders-redis.prod.logistics.example.com', cidrs: ['10.30.8.0/28'] },
+  ...[0, 1, 2].map((i) => ({ host: `kafka-${i}.prod.logistics.example.com`, cidrs: [`10.30.12.${i * 64}/26`] })),
+];
