@@ -8,7 +8,7 @@
  * The cache is one pack file per Node.js version, architecture and V8 cachedDataVersionTag (V8's
  * own version, flags and CPU features): <cache dir>/v8/<node>-<arch>-<tag>.pack, beside the
  * transpile cache (DAPR_TS_CACHE moves both). One entry per absolute path, stamped with:
- *   - .js/.cjs files: size and mtime of the file (and the content must be that file's size);
+ *   - .js/.cjs files: the length and CRC-32 of the text compiled (see contentStamp());
  *   - TypeScript: the transpile cache key (sha256 of @swc/core's version, options and source).
  * A miss, a stale stamp or data V8 rejects compiles as usual. A module's data is produced the second
  * time it is loaded unchanged (the first time the pack only notes its stamp), at process exit (so it
@@ -127,17 +127,15 @@ function writePack() {
   }
 }
 
-/** The stamp of a .js/.cjs module whose content is its file's, or undefined (then: no cache). */
-function fileStamp(content, filename) {
-  let st;
-  try {
-    st = fs.statSync(filename);
-  } catch {
-    return undefined;
-  }
-  // Content changed by another hook, or a file that is not what it was when Node.js read it: no cache.
-  if (content.length !== st.size && Buffer.byteLength(content, 'utf8') !== st.size) return undefined;
-  return `${st.size}:${st.mtimeMs}:${st.ino}`;
+/**
+ * The stamp of a JavaScript module: its length and the CRC-32 of the very text V8 compiles. Not the
+ * file's mtime: npm extracts every package file with the same fixed mtime, and a reinstall may get
+ * the old inode numbers back, while V8 checks cached data only against the source's length, so a
+ * same-length change under a stale stamp would run the old code. (Also covers a file changed while
+ * it loads, and a hook that rewrites a module's text.)
+ */
+function contentStamp(content) {
+  return `${content.length}:${zlib.crc32(content)}`;
 }
 
 /**
@@ -240,7 +238,7 @@ function install(cacheDir) {
       stamp = `ts:${pendingTs.stamp}`;
       pendingTs = undefined;
     } else if (/\.c?js$/.test(filename)) {
-      stamp = fileStamp(content, filename);
+      stamp = contentStamp(content);
     }
     // The entry module keeps Node.js's compile (its stat cache, --inspect-brk, format detection).
     if (stamp === undefined || format === 'module' || this.id === '.' || process.sourceMapsEnabled) {

@@ -105,18 +105,21 @@ describe('code cache', () => {
     expect(fs.existsSync(path.join(cache, 'v8'))).toBe(false);
   });
 
-  test('a stale entry is never used: a changed .js (same size) or .ts source is compiled again', () => {
+  test('a stale entry is never used: a changed .js (same size, same mtime, as npm extracts packages) or .ts source is compiled again', () => {
     const { dir, main } = fixture('stale');
     const cache = path.join(scratch, 'cache-stale');
+    const lib = path.join(dir, 'lib.js');
+    const NPM_MTIME = new Date('1985-10-26T08:15:00Z'); // what npm gives every file it extracts
+    fs.utimesSync(lib, NPM_MTIME, NPM_MTIME);
     uncached(main, cache);
     run([main], cache);
     expect(run([main], cache).stats).toEqual(S({ misses: 2, produced: 2, written: 2 }));
-    const lib = path.join(dir, 'lib.js');
     const before = fs.statSync(lib);
     const source = fs.readFileSync(lib, 'utf8');
     fs.writeFileSync(lib, source.replace('exports.value = 1;', 'exports.value = 7;'));
-    fs.utimesSync(lib, before.atime, new Date(before.mtimeMs + 5000));
+    fs.utimesSync(lib, NPM_MTIME, NPM_MTIME);
     expect(fs.statSync(lib).size).toBe(before.size);
+    expect(fs.statSync(lib).mtimeMs).toBe(before.mtimeMs);
     const typed = path.join(dir, 'typed.ts');
     fs.writeFileSync(typed, fs.readFileSync(typed, 'utf8').replace('"a"', '"b"'));
 
