@@ -11,6 +11,8 @@
  * `npm ci`; DAPR_TS_CACHE moves it). On a warm cache @swc/core is not even loaded. Source maps are
  * inline: `NODE_OPTIONS=--enable-source-maps` maps stack traces back to the .ts lines. On a cold
  * cache a worker thread transpiles the rest of the project alongside (see prefetch()).
+ * Every CommonJS module loaded after this file (node_modules included) is compiled with a V8 code
+ * cache kept in the same folder (scripts/code-cache.js; DAPR_CODE_CACHE=0 turns it off).
  */
 const crypto = require('crypto');
 const fs = require('fs');
@@ -35,10 +37,11 @@ const KEY_PREFIX = `${SWC_VERSION}\0${JSON.stringify(SWC_OPTIONS)}\0`;
 const stats = { hits: 0, misses: 0 };
 
 let swc;
-const cachePath = (source) => path.join(CACHE_DIR, `${crypto.createHash('sha256').update(KEY_PREFIX).update(source).digest('hex')}.js`);
+const sourceKey = (source) => crypto.createHash('sha256').update(KEY_PREFIX).update(source).digest('hex');
+const cachePath = (source, key = sourceKey(source)) => path.join(CACHE_DIR, `${key}.js`);
 
-function transpile(source, filename) {
-  const cached = cachePath(source);
+function transpile(source, filename, key = sourceKey(source)) {
+  const cached = cachePath(source, key);
   try {
     const code = fs.readFileSync(cached, 'utf8');
     stats.hits++;
@@ -108,8 +111,17 @@ if (!isMainThread && workerData?.daprTsPrefetch) {
   }
 }
 
+// V8 code cache for every CommonJS module loaded after this point (scripts/code-cache.js).
+const codeCache = isMainThread ? require('./code-cache') : undefined;
+codeCache?.install(CACHE_DIR);
+
 Module._extensions['.ts'] = function compileTs(module, filename) {
-  module._compile(transpile(fs.readFileSync(filename, 'utf8'), filename), filename);
+  const source = fs.readFileSync(filename, 'utf8');
+  const key = sourceKey(source);
+  const code = transpile(source, filename, key);
+  // The transpiled code is a function of the key: it stamps the module's code cache entry.
+  codeCache?.stampNextCompile(filename, key);
+  module._compile(code, filename);
 };
 
-module.exports = { transpile, stats, projectSources, CACHE_DIR };
+module.exports = { transpile, stats, projectSources, CACHE_DIR, codeCacheStats: codeCache?.stats };

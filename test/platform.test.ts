@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { EnvironmentOutput, main, synthesize, SynthError } from '../stacks/main';
 import { groupManifests } from '../stacks/manifests';
+import { snapshotTree } from './file-tree';
 
 // End-to-end: the reference order-management platform, both planes, every environment, in memory.
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dapr-platform-e2e-'));
@@ -252,17 +253,4 @@ function diffLeaves(a: any, b: any, at: string): string[] {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return [at];
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].flatMap((k) => diffLeaves(a[k], b[k], `${at}.${k}`));
-}
-
-function snapshotTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
 }

@@ -31,7 +31,7 @@ describe('ts-register', () => {
     const cold = statsOf();
     expect(cold.hits).toBe(0);
     expect(cold.misses).toBeGreaterThan(0);
-    expect(fs.readdirSync(cache)).toHaveLength(cold.misses);
+    expect(fs.readdirSync(cache).filter((f) => f.endsWith('.js'))).toHaveLength(cold.misses);
     expect(statsOf()).toEqual({ hits: cold.misses, misses: 0 });
   });
 
@@ -43,7 +43,7 @@ describe('ts-register', () => {
     expect(run(print, cache).stdout).toBe('1');
     fs.writeFileSync(file, 'export const value: number = 2;\n');
     expect(run(print, cache).stdout).toBe('2');
-    expect(fs.readdirSync(cache)).toHaveLength(2);
+    expect(fs.readdirSync(cache).filter((f) => f.endsWith('.js'))).toHaveLength(2);
   });
 
   test('on a cold cache, a worker thread transpiles every project source alongside', () => {

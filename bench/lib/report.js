@@ -9,6 +9,7 @@ const LABELS = {
   synthNode: '`node -r ./scripts/ts-register.js stacks/main.ts` (node only, warm loader cache)',
   npmSynthWarm: '**`npm run synth`**, warm (loader cache filled)',
   npmSynthCold: '**`npm run synth`**, cold (fresh clone: empty loader cache, every file transpiled)',
+  npmSynthSecond: '`npm run synth`, second run after a cold one (the V8 code cache writes its data)',
   checkNode: '`npm run check` node only (warm), reference prod output',
   npmCheckWarm: '`npm run check`, warm',
   npmCheckCold: '`npm run check`, cold',
