@@ -54,7 +54,7 @@ function buildGeneratedEnvironment(n, options) {
   const env = { ...base, name: 'scale', argo: { ...base.argo, path: 'dist/scale' } };
 
   const k8sApp = new x.K8sApp({ outdir: path.join(options.cdktfOutDir, '..', 'dist') });
-  const chart = new x.DaprChart(k8sApp, env.name, { namespace: env.appsNamespace, profile: env.profile, daprVersion: env.daprVersion, mtls: env.mtls });
+  const chart = new x.DaprChart(k8sApp, env.name, { namespace: env.appsNamespace, profile: env.profile, daprVersion: env.daprVersion, mtls: env.mtls, externalHosts: env.externalHosts });
   new x.DefaultDenyNetworkPolicy(chart, 'DefaultDeny');
   const vault = new x.VaultSecretStore(chart, 'SecretStore', {
     name: 'vault',
