@@ -86,7 +86,7 @@ export interface DaprSettings {
   /** The environment's mTLS policy. */
   readonly mtls: MtlsPolicy;
   /** The declared external hosts and their address ranges. */
-  readonly externalHosts: readonly ExternalHost[];
+  readonly externalHosts: ExternalHost[];
 }
 
 const DEFAULT_SETTINGS: DaprSettings = {

@@ -21,7 +21,7 @@ export function assertValid(scope: IConstruct): void {
 }
 
 /** Where {@link synthOrReport} writes (the process's stderr by default). */
-export interface SynthReportOutput {
+export interface ISynthReportOutput {
   /** Receives the error report. */
   error(text: string): void;
 }
@@ -43,7 +43,7 @@ export function formatSynthErrors(errors: readonly string[]): string {
  * construct path, the bad value and the fix), writes nothing and returns 1, for
  * `process.exitCode = synthOrReport(app)`.
  */
-export function synthOrReport(app: ISynthesizableApp, output?: SynthReportOutput): number {
+export function synthOrReport(app: ISynthesizableApp, output?: ISynthReportOutput): number {
   const errors = validationErrors(app);
   if (errors.length > 0) {
     (output ?? { error: (t: string) => process.stderr.write(`${t}\n`) }).error(formatSynthErrors(errors));
