@@ -35,7 +35,12 @@ const KINDS = ['Component', 'HTTPEndpoint', 'NetworkPolicy'];
 /** The catalogue of one Dapr version, in namespace `catalogue-<version with dashes>`. */
 function catalogue(version: DaprVersion): Json[] {
   const app: App = Testing.app();
-  const chart = new DaprChart(app, 'catalogue', { namespace: `catalogue-${version.version.replace(/\./g, '-')}`, daprVersion: version });
+  const chart = new DaprChart(app, 'catalogue', {
+    namespace: `catalogue-${version.version.replace(/\./g, '-')}`,
+    daprVersion: version,
+    // Hosts outside the cluster need their address ranges in a strict profile (the egress names them).
+    externalHosts: [{ host: 'vault.example.com', cidrs: ['10.0.0.16/28'] }, { host: 'ledger-db.example.com', cidrs: ['10.0.16.0/28'] }],
+  });
   const vault = new VaultSecretStore(chart, 'vault', { name: 'vault', vaultAddr: 'https://vault.example.com:8200', vaultKvPrefix: 'payments', auth: VaultAuth.tokenFile() });
   const payments = new DaprWorkload(chart, 'payments', { appId: 'payments', image: 'registry.example.com/payments:1.0.0', appPort: 8080 });
   const pg = { connectionString: vault.secret('ledger', 'dsn'), endpoint: 'ledger-db.example.com:5432', timeout: Duration.seconds(20), maxConns: 4 };
