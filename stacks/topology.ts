@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { DaprComponent } from '../constructs/k8s/dapr-component';
 import { DaprWorkload } from '../constructs/k8s/dapr-workload';
+import { compareStrings } from '../constructs/model/compare-strings';
 
 /** The service graph of an environment, as data for tools. */
 export interface Topology {
@@ -48,14 +49,14 @@ export function topologyOf(scope: IConstruct, environment: string, namespace: st
     .findAll()
     .filter((c): c is DaprComponent => c instanceof DaprComponent)
     .map((c) => ({ name: c.componentName, type: c.componentType, scopes: c.scopes }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareStrings(a.name, b.name));
   const sorted = (s: Set<string>) => [...s].sort();
   return {
     environment,
     namespace,
     workloads: workloads
       .map((w) => ({ appId: w.appId, namespace: w.namespace, role: w.role, components: w.components.map((c) => c.componentName) }))
-      .sort((a, b) => a.appId.localeCompare(b.appId)),
+      .sort((a, b) => compareStrings(a.appId, b.appId)),
     invocations: workloads
       .flatMap((w) =>
         w.invocations.map((e) => ({
@@ -64,7 +65,7 @@ export function topologyOf(scope: IConstruct, environment: string, namespace: st
           operations: e.operations.map((o) => ({ path: o.path, verbs: [...o.verbs].sort() })),
         })),
       )
-      .sort((a, b) => `${a.caller}>${a.callee}`.localeCompare(`${b.caller}>${b.callee}`)),
+      .sort((a, b) => compareStrings(`${a.caller}>${a.callee}`, `${b.caller}>${b.callee}`)),
     topics: [...topics.keys()].sort().map((k) => {
       const t = topics.get(k)!;
       return {

@@ -114,6 +114,13 @@ describe('KafkaTopicCatalog', () => {
     ]);
   });
 
+  test('topics are sorted by code unit, the same under every locale (localeCompare would put aa after z in Danish)', () => {
+    const { topics } = pubsubChart(EnvironmentProfile.PROD, true);
+    for (const t of ['zeta', 'aa-orders', 'Audit', 'a_b', 'a-b', 'a.b']) topics.declare(t);
+    expect(topics.topics.map((t) => t.name)).toEqual(['Audit', 'a-b', 'a.b', 'a_b', 'aa-orders', 'zeta']);
+    expect(topics.manifest().topics.map((t: { name: string }) => t.name)).toEqual(['Audit', 'a-b', 'a.b', 'a_b', 'aa-orders', 'zeta']);
+  });
+
   test('bad settings fail with the topic and the fix; overrides apply', () => {
     const { chart, topics } = pubsubChart(EnvironmentProfile.PROD, true);
     topics.declare('orders', { settings: { partitions: 0, replicationFactor: 2, minInSyncReplicas: 3 } });

@@ -59,6 +59,18 @@ describe('npm run synth, work', () => {
     }
   });
 
+  test("no locale-dependent sort: String.prototype.localeCompare is never called (it orders by the machine's locale and loads ICU's collator)", () => {
+    const localeCompare = jest.spyOn(String.prototype, 'localeCompare');
+    const out = fs.mkdtempSync(path.join(scratch, 'locale-'));
+    try {
+      const outputs = synthesize({ distDir: path.join(out, 'dist'), cdktfOutDir: path.join(out, 'cdktf.out'), write: true });
+      expect(outputs.map((o) => o.env.name)).toEqual(['dev', 'staging', 'prod']);
+      expect(localeCompare).not.toHaveBeenCalled();
+    } finally {
+      localeCompare.mockRestore();
+    }
+  });
+
   test("TOPOLOGY.md's table reads every component's scope list once, not once per workload", () => {
     const apps = Array.from({ length: 60 }, (_, i) => `app-${i}`);
     let reads = 0;

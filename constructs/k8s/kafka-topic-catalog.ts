@@ -1,5 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { compareStrings } from '../model/compare-strings';
 import {
   KafkaTopicDeclaration,
   kafkaTopicConfig,
@@ -85,7 +86,7 @@ export class KafkaTopicCatalog extends Construct {
 
   /** Every declared topic, sorted by name. */
   public get topics(): KafkaTopicDeclaration[] {
-    return [...this.declared.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.declared.values()].sort((a, b) => compareStrings(a.name, b.name));
   }
 
   /**
@@ -131,14 +132,14 @@ export class KafkaTopicCatalog extends Construct {
     const out: string[] = [];
     const fix = (t: string) => `declare it: topics.declare('${t}', ...) (or set brokerAutoCreate when the brokers create topics on first use)`;
     const subs = Chart.of(this).node.findAll().filter((c): c is DaprSubscription => c instanceof DaprSubscription && c.pubsub.componentName === pubsub.componentName)
-      .sort((a, b) => a.node.path.localeCompare(b.node.path));
+      .sort((a, b) => compareStrings(a.node.path, b.node.path));
     for (const s of subs) {
       if (!this.declared.has(s.topic)) out.push(`DAPR-TOPIC-001: Subscription '${s.subscriptionName}' (${s.node.path}) reads topic '${s.topic}' of '${pubsub.componentName}', which no topic declaration covers and the brokers do not auto-create: ${fix(s.topic)}.`);
       if (s.deadLetterTopic !== undefined && !this.declared.has(s.deadLetterTopic)) {
         out.push(`DAPR-TOPIC-001: Subscription '${s.subscriptionName}' (${s.node.path}) dead-letters to '${s.deadLetterTopic}', which no topic declaration covers and the brokers do not auto-create: ${fix(s.deadLetterTopic)}.`);
       }
     }
-    for (const [appId, topics] of Object.entries(pubsub.publishedTopics).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [appId, topics] of Object.entries(pubsub.publishedTopics).sort(([a], [b]) => compareStrings(a, b))) {
       for (const t of topics) {
         if (!this.declared.has(t) && !subs.some((s) => s.deadLetterTopic === t)) {
           out.push(`DAPR-TOPIC-001: app '${appId}' publishes to '${t}' of '${pubsub.componentName}', which no topic declaration covers and the brokers do not auto-create: ${fix(t)}.`);

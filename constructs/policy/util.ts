@@ -57,10 +57,9 @@ export function asStringList(value: unknown): string[] | undefined {
   return out;
 }
 
-/** Plain byte-wise string comparison: locale-independent, so output is the same on every machine. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+import { compareStrings } from '../model/compare-strings';
+
+export { compareStrings };
 
 const MIB = 1024 * 1024;
 
