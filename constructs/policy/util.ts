@@ -2,6 +2,7 @@
  * Small, dependency-free helpers the policy rules share: safe access into parsed YAML/JSON,
  * Kubernetes quantities, Go byte sizes, label selectors, image references and "did you mean".
  */
+import { compareStrings } from '../model/compare-strings';
 
 /** A parsed YAML/JSON mapping. */
 export type JsonObject = Record<string, unknown>;
@@ -56,8 +57,6 @@ export function asStringList(value: unknown): string[] | undefined {
   }
   return out;
 }
-
-import { compareStrings } from '../model/compare-strings';
 
 export { compareStrings };
 
