@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { synthesize } from '../stacks/main';
 import { jsonToYaml } from '../stacks/yaml-writer';
+import { jsonGenerator, YAML_PIECES } from './generated-json';
 
 // The YAML writer must write exactly what yaml writes, document by document.
 const OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
@@ -26,18 +27,7 @@ describe('jsonToYaml', () => {
     expect(expected.length).toBeGreaterThan(100);
   });
 
-  // Strings and keys built from the characters and words yaml treats specially.
-  const PIECES = ['a', 'Z', '0', '1', '9', '.', '-', '?', ':', ' ', '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '\t', '\n', '\\', '/', '=', '+', '~', 'e', 'E', 'x', 'o', 'true', 'False', 'NULL', 'null', '.inf', '.NaN', '0x1F', '0o17', '1e3', '---', '...', 'é', '😀', '\u0007', '\u0085', '\u2028', 'yes', 'on'];
-  let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
-  const randomString = () => Array.from({ length: Math.floor(random() * 5) }, () => pick(PIECES)).join('');
-  const randomValue = (depth: number): unknown => {
-    const r = random();
-    if (depth > 3 || r < 0.45) return pick<unknown>([randomString(), randomString(), 0, -1, 1.5, 1e21, 2 ** 53, -0, NaN, Infinity, true, false, null, undefined, '', ' ']);
-    if (r < 0.7) return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(depth + 1));
-    return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [randomString(), randomValue(depth + 1)]));
-  };
+  const { random, randomString, randomValue } = jsonGenerator(42, YAML_PIECES, (str) => [str(), str(), 0, -1, 1.5, 1e21, 2 ** 53, -0, NaN, Infinity, true, false, null, undefined, '', ' ']);
 
   test('8,000 generated documents of hard cases, byte for byte (yaml writes what the writer does not handle)', () => {
     for (let i = 0; i < 8_000; i++) {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, parse as parseYaml, parseAllDocuments } from 'yaml';
+import { readBlockYaml } from './block-yaml';
 import { DocumentFormat, LoadedDocument, PolicyTarget } from './types';
 import {
   asArray,
@@ -563,11 +564,14 @@ function daprReleases(doc: LoadedDocument): HelmRelease[] {
     for (const v of asArray(body.values)) {
       const text = asString(v);
       if (text === undefined || text.includes('${')) continue;
-      let parsed: unknown;
-      try {
-        parsed = parseYaml(text);
-      } catch (e) {
-        throw new PolicyInputError(`${doc.file}: helm_release.${id}: a 'values' entry is not valid YAML: ${(e as Error).message}`);
+      // Our constructs' values are block YAML of JSON data: read without yaml's full parser when it is.
+      let parsed = readBlockYaml(text);
+      if (parsed === undefined) {
+        try {
+          parsed = parseYaml(text);
+        } catch (e) {
+          throw new PolicyInputError(`${doc.file}: helm_release.${id}: a 'values' entry is not valid YAML: ${(e as Error).message}`);
+        }
       }
       const po = asObject(parsed);
       if (po) valueDocuments.push(po);
