@@ -37,6 +37,7 @@ function main(argv) {
 
   loadModules();
   const { validationErrors } = req('constructs/model/validation');
+  const { renderChart } = req('constructs/k8s/render-chart');
   const { checkDocuments, documentsFromObjects, Severity } = req('constructs/policy/engine');
   const { groupManifests, toYaml, writeFiles } = req('stacks/manifests');
   const { topologyMarkdown, topologyOf } = req('stacks/topology');
@@ -53,11 +54,14 @@ function main(argv) {
   const g = buildGeneratedEnvironment(n, { cdktfOutDir: path.join(out, 'cdktf.out') });
   phase('build');
 
-  const errors = [...validationErrors(g.k8sApp), ...validationErrors(g.tfApp)];
-  if (errors.length) throw new Error(`generated environment is invalid (${errors.length} errors):\n  ${errors.slice(0, 20).join('\n  ')}`);
+  // As stacks/main.ts: the chart's validations run as it renders (renderChart), the stack's here.
+  const tfErrors = validationErrors(g.tfApp);
   phase('validate');
 
-  const manifests = g.chart.toJson();
+  const chart = renderChart(g.chart);
+  const errors = [...chart.errors, ...tfErrors];
+  if (errors.length) throw new Error(`generated environment is invalid (${errors.length} errors):\n  ${errors.slice(0, 20).join('\n  ')}`);
+  const manifests = chart.manifests;
   const terraform = g.stack.toTerraform();
   phase('render');
 

@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App as K8sApp } from 'cdk8s';
 import { App as TfApp } from 'cdktf';
+import { renderChart } from '../constructs/k8s/render-chart';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { issuerExpiryWarnings } from '../constructs/model/issuer-expiry';
 import { formatSynthErrors, validationErrors } from '../constructs/model/validation';
@@ -94,12 +95,14 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
     return { env, k8sApp, platform, stack };
   });
 
-  // Every error of both planes and every environment, before anything is written.
-  const errors = [...built.flatMap((b) => validationErrors(b.k8sApp).map((e) => `${b.env.name}: ${e}`)), ...validationErrors(tfApp)];
+  // Every error of both planes and every environment, before anything is written (a chart's
+  // validations run once, as it renders).
+  const charts = built.map((b) => renderChart(b.platform.chart));
+  const errors = [...built.flatMap((b, i) => charts[i].errors.map((e) => `${b.env.name}: ${e}`)), ...validationErrors(tfApp)];
   if (errors.length) throw new SynthError(errors);
 
   // The policy engine reads the synthesized documents of both planes, as `npm run check` does.
-  const rendered = built.map((b) => ({ ...b, manifests: b.platform.chart.toJson(), terraform: b.stack.toTerraform() }));
+  const rendered = built.map((b, i) => ({ ...b, manifests: charts[i].manifests, terraform: b.stack.toTerraform() }));
   const policyErrors: string[] = [];
   const warnings = new Map<string, Finding[]>();
   for (const r of rendered) {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TerraformStack } from 'cdktf';
+import { Node } from 'constructs';
 import { main, synthesize } from '../stacks/main';
 import { toYaml } from '../stacks/manifests';
 import { Topology, topologyMarkdown } from '../stacks/topology';
@@ -56,6 +57,23 @@ describe('npm run synth, work', () => {
       }
     } finally {
       render.mockRestore();
+    }
+  });
+
+  test('runs each validation once: every construct of both planes is validated once per synth', () => {
+    const validate = jest.spyOn(Node.prototype, 'validate');
+    const out = fs.mkdtempSync(path.join(scratch, 'validate-'));
+    try {
+      synthesize({ distDir: path.join(out, 'dist'), cdktfOutDir: path.join(out, 'cdktf.out'), write: true });
+      // Construct paths per app (each environment has its own cdk8s App; cdktf's App holds every stack).
+      const validated = new Map<unknown, string[]>();
+      for (const node of validate.mock.contexts as Node[]) validated.set(node.root, [...(validated.get(node.root) ?? []), node.path]);
+      const repeated = [...validated.values()].flatMap((paths) => paths.filter((p, i) => paths.indexOf(p) !== i));
+      expect(repeated).toEqual([]);
+      expect(validated.size).toBe(4);
+      expect(validate.mock.contexts.length).toBeGreaterThan(500);
+    } finally {
+      validate.mockRestore();
     }
   });
 
