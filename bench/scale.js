@@ -50,6 +50,7 @@ function main(argv) {
   };
   phase('load');
 
+  req('constructs/terraform/token-creation-stacks').deferTokenCreationStacks(); // as stacks/main.ts
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dapr-bench-scale-'));
   const g = buildGeneratedEnvironment(n, { cdktfOutDir: path.join(out, 'cdktf.out') });
   phase('build');

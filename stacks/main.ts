@@ -13,6 +13,7 @@ import * as path from 'path';
 import { App as K8sApp } from 'cdk8s';
 import { App as TfApp } from 'cdktf';
 import { renderChart } from '../constructs/k8s/render-chart';
+import { deferTokenCreationStacks } from '../constructs/terraform/token-creation-stacks';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { issuerExpiryWarnings } from '../constructs/model/issuer-expiry';
 import { formatSynthErrors, validationErrors } from '../constructs/model/validation';
@@ -83,6 +84,7 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
     throw new SynthError([(e as Error).message]);
   }
 
+  deferTokenCreationStacks();
   // cdktf's App creates its outdir but not the folders above it.
   fs.mkdirSync(options.cdktfOutDir, { recursive: true });
   const tfApp = new TfApp({ outdir: options.cdktfOutDir, skipValidation: true });
