@@ -39,6 +39,7 @@ function main(argv) {
       manifests: o.manifests,
       yamlFiles,
       otherFiles: o.files.filter((f) => !yamlNames.has(f.file)),
+      contractText: o.contractText,
       terraform: o.terraform,
     };
   });

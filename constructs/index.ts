@@ -14,6 +14,7 @@
 // ---- model: plain data, no construct scope ------------------------------------------------------
 export { AppSecretAccess } from './model/app-secret-access';
 export { DaprApp, IDaprApp } from './model/dapr-app';
+export { ExternalAppDeclaration, ExternalAppProps } from './model/external-app';
 export { AlertingRule, AlertSeverity, RuleGroup } from './model/alerting-rule';
 export { DaprMetricCatalogue, MetricExporter, MetricSpec, MetricType } from './model/dapr-metrics';
 export { ComponentMetadataSpec, DaprVersion, MetadataFieldSpec } from './model/dapr-version';
@@ -25,6 +26,9 @@ export { formatSynthErrors, ISynthesizableApp, ISynthReportOutput, synthOrReport
 
 // ---- k8s: cdk8s constructs ------------------------------------------------------------------------
 export { DaprChart, DaprChartProps, DaprSettings, ExternalHost } from './k8s/dapr-chart';
+
+// ---- contract: what a platform grants app teams (dist/<env>.contract.json) ---------------------------
+export { PlatformContract } from './contract/platform-contract';
 export {
   ComponentEndpoint,
   DaprComponent,

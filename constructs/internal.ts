@@ -6,6 +6,8 @@
  *
  * @packageDocumentation
  */
+export { buildContractDocument, ContractFacts, contractText } from './contract/build-contract';
+export { contractFactsOf } from './contract/contract-facts';
 export { daprVersionChangeErrors } from './model/dapr-upgrade';
 export { goDuration } from './model/go-duration';
 export { kafkaTopicConfig } from './model/kafka-topic';

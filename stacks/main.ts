@@ -15,7 +15,8 @@ import { App as TfApp } from 'cdktf';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { issuerExpiryWarnings } from '../constructs/model/issuer-expiry';
 import { formatSynthErrors, validationErrors } from '../constructs/model/validation';
-import { checkDocuments, documentsFromObjects, Finding, Severity } from '../constructs/policy/engine';
+import { buildContractDocument, checkDocuments, contractText, documentsFromObjects, Finding, Severity } from '../constructs/policy/engine';
+import { contractFactsOf } from '../constructs/contract/contract-facts';
 import { ENVIRONMENTS, EnvironmentSpec } from './environments';
 import { groupManifests, toYaml, writeFiles } from './manifests';
 import { buildPlatform, Platform } from './platform';
@@ -37,6 +38,8 @@ export interface EnvironmentOutput {
   readonly files: { file: string; content: string }[];
   /** The policy engine's warnings (errors stop the synth). */
   readonly warnings: Finding[];
+  /** The platform contract's text, written to dist/<env>.contract.json. */
+  readonly contractText: string;
 }
 
 export interface SynthOptions {
@@ -99,7 +102,9 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
   if (errors.length) throw new SynthError(errors);
 
   // The policy engine reads the synthesized documents of both planes, as `npm run check` does.
-  const rendered = built.map((b) => ({ ...b, manifests: b.platform.chart.toJson(), terraform: b.stack.toTerraform() }));
+  const rendered = built.map((b) => ({ ...b, manifests: b.platform.chart.toJson(), terraform: b.stack.toTerraform() }))
+    // The platform contract (dist/<env>.contract.json): what app teams build and check against.
+    .map((r) => ({ ...r, contract: { file: path.join(options.distDir, `${r.env.name}.contract.json`), document: buildContractDocument(r.manifests, contractFactsOf(r.platform.chart, r.env.name)) } }));
   const policyErrors: string[] = [];
   const warnings = new Map<string, Finding[]>();
   for (const r of rendered) {
@@ -107,7 +112,7 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
       ...documentsFromObjects(`dist/${r.env.name}`, r.manifests, 'kubernetes'),
       ...documentsFromObjects(`cdktf.out/stacks/${r.env.name}/cdk.tf.json`, [r.terraform], 'terraform'),
     ];
-    const result = checkDocuments(docs, { profile: r.env.profile, daprVersion: r.env.daprVersion.version });
+    const result = checkDocuments(docs, { profile: r.env.profile, daprVersion: r.env.daprVersion.version, contract: r.contract });
     policyErrors.push(...result.findings.filter((f) => f.severity === Severity.ERROR).map((f) => `${r.env.name}: [${f.ruleId}] ${f.object}: ${f.message}`));
     warnings.set(r.env.name, result.findings.filter((f) => f.severity !== Severity.ERROR));
   }
@@ -129,7 +134,7 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
   if (options.write && options.updateVersionLock) {
     fs.writeFileSync(lockFile, versionLockText(lock, Object.fromEntries(envs.map((e) => [e.name, e.daprVersion.version]))));
   }
-  return rendered.map(({ env, platform, manifests, terraform }) => {
+  return rendered.map(({ env, platform, manifests, terraform, contract }) => {
     const topology = topologyOf(platform.chart, env.name, env.appsNamespace);
     const files = [
       ...groupManifests(manifests).map((f) => ({ file: f.file, content: toYaml(f.documents) })),
@@ -139,6 +144,8 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
     ];
     const distDir = path.join(options.distDir, env.name);
     if (options.write) writeFiles(distDir, files);
+    const contractFile = contractText(contract.document);
+    if (options.write) fs.writeFileSync(contract.file, contractFile);
     const totals = resourceTotals(manifests);
     const summary: EnvironmentSummary = {
       environment: env.name,
@@ -154,7 +161,7 @@ export function synthesize(options: SynthOptions): EnvironmentOutput[] {
       manifestFiles: files.length,
       terraformFile: path.relative(process.cwd(), path.join(options.cdktfOutDir, 'stacks', env.name, 'cdk.tf.json')),
     };
-    return { env, platform, manifests, terraform, summary, files, warnings: warnings.get(env.name) ?? [] };
+    return { env, platform, manifests, terraform, summary, files, warnings: warnings.get(env.name) ?? [], contractText: contractFile };
   });
 }
 

@@ -139,6 +139,14 @@ export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
   }
   w['dead-letters'].subscribe(pubsub, SHIPMENT_CREATED_DLQ, { route: `/events/${SHIPMENT_CREATED_DLQ}` });
 
+  // Apps other teams deploy from their own repositories (examples/app-team): what the platform grants
+  // them is recorded in dist/<env>.contract.json, which their synth and `npm run check --contract` read.
+  const returns = chart.addExternalApp({ appId: 'returns', owner: 'returns team (examples/app-team)' });
+  stateStore.addScope(returns);
+  pubsub.grantSubscribe(returns, SHIPMENT_CREATED);
+  pubsub.grantPublish(returns, SHIPMENT_CREATED_DLQ);
+  w.inventory.allowsInvocationFrom(returns, [{ path: '/release', verbs: [HttpVerb.POST] }]);
+
   // The topics those edges name, with the environment profile's settings; the dead-letter topic has its own retention.
   const topics = new KafkaTopicCatalog(chart, 'Topics', { pubsub, profile: env.profile });
   topics.declare(SHIPMENT_CREATED, { deadLetterTopic: SHIPMENT_CREATED_DLQ });

@@ -456,6 +456,21 @@ export class DaprWorkload extends Construct implements IDaprApp {
     return [...this.graph.externalOutgoing, ...this.graph.externalIncoming];
   }
 
+  /** The apps declared elsewhere that this workload invokes (`invokesApp`), in declaration order. */
+  public get externalCallees(): ExternalInvocationEdge[] {
+    return [...this.graph.externalOutgoing];
+  }
+
+  /** The apps declared elsewhere that invoke this workload (`allowsInvocationFrom`), in declaration order. */
+  public get externalCallers(): ExternalInvocationEdge[] {
+    return [...this.graph.externalIncoming];
+  }
+
+  /** Every secret this workload's sidecar reads: those of its components and endpoints, and those it reads itself. */
+  public get sidecarSecrets(): SecretRef[] {
+    return this.graph.allSecretRefs();
+  }
+
   /** Topics this workload publishes to. */
   public get publications(): TopicEdge[] {
     return [...this.graph.publishEdges];

@@ -30,6 +30,12 @@ export interface ImportedComponentProps {
    * @default - it reads no secrets
    */
   readonly secretRefs?: SecretRef[];
+  /**
+   * Whether synth fails when an app that uses it is not in `scopes`. Off when another check owns
+   * that (a `PlatformContract` checks the components it refers to against its file, naming the entry to add).
+   * @default true
+   */
+  readonly validateScopes?: boolean;
 }
 
 /**
@@ -56,9 +62,11 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
     this.endpoints = props.endpoints ?? [];
     this.secretRefs = [...(props.secretRefs ?? [])];
     this.declaredScopes = [...props.scopes].sort();
+    const validateScopes = props.validateScopes ?? true;
     this.node.addValidation({
       validate: () =>
         [...this.requested.values()]
+          .filter(() => validateScopes)
           .filter((app) => !this.declaredScopes.includes(app.appId))
           .map(
             (app) =>

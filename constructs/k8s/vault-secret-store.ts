@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { parseUrl, urlEndpoints } from '../model/host-ports';
 import { isStrict } from '../model/profile';
 import { ISecretStore, SecretRef } from '../model/secret-ref';
 import { ComponentEndpoint, DaprComponent, DaprComponentProps, MetadataEntry } from './dapr-component';
@@ -68,8 +69,7 @@ export function vaultDataPath(enginePath: string, kvPrefix: string, usePrefix: b
 
 /** The host and port of Vault's address, for egress rules. */
 export function vaultEndpoints(vaultAddr: string): ComponentEndpoint[] {
-  const url = parseUrl(vaultAddr);
-  return url ? [{ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) }] : [];
+  return urlEndpoints(vaultAddr);
 }
 
 /** What the Vault component returns for a secret. */
@@ -237,12 +237,4 @@ export class VaultSecretStore extends DaprComponent implements IVaultAgentSecret
 
 function trimSlashes(s: string): string {
   return s.replace(/^\/+|\/+$/g, '');
-}
-
-function parseUrl(s: string): URL | undefined {
-  try {
-    return new URL(s);
-  } catch {
-    return undefined;
-  }
 }
