@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The library as app teams get it: packs it (npm pack, which builds lib/ in prepack), installs the
 # tarball into a temporary copy of examples/app-team, runs the example's synth and checks its
-# manifests (scripts/check-app-team-example.js). Then checks the other side of the contract:
-# with `returns` missing from the scopes the platform publishes for `events`, synth must fail and
-# say where to add it.
+# manifests (scripts/check-app-team-example.js) and runs the policy check with the platform contract
+# on them. Then checks the other side of the contract: with `returns` missing from the scopes of
+# `events` in the contract, synth and the check must fail, naming the contract file and what to add.
 #
 # Network: the npm registry only (the example's dependencies; --prefer-offline uses the cache).
 #   bash scripts/test-app-team-example.sh        # (npm run test:example)
@@ -53,16 +53,29 @@ echo "== synth"
 (cd "$example" && npm run --silent synth)
 node "$root/scripts/check-app-team-example.js" "$example/dist"
 
-echo "== synth fails when the platform has not scoped events to returns"
-sed -i "s/'notifications', 'returns', 'shipping'/'notifications', 'shipping'/" "$example/src/platform-references.ts"
-grep -q "'notifications', 'shipping'" "$example/src/platform-references.ts" || { echo "ERROR: could not unscope returns in the copy" >&2; exit 1; }
-if (cd "$example" && npm run --silent synth -- dist-unscoped) >"$tmp/unscoped.log" 2>&1; then
-  echo "ERROR: synth passed although 'events' does not list returns in its scopes." >&2
+echo "== npm run check --contract on the example's output (the cross-repository rules, without the platform's documents)"
+(cd "$root" && node -r ./scripts/ts-register.js constructs/policy/cli.ts "$example/dist" --profile prod --contract "$example/contract/prod.contract.json") >"$tmp/check.log" 2>&1 || { cat "$tmp/check.log" >&2; echo "ERROR: the policy check with the contract failed on the example's output" >&2; exit 1; }
+tail -1 "$tmp/check.log"
+
+echo "== synth fails when the contract does not scope events to returns"
+# The platform's contract as it would read had the platform not granted returns anything on events.
+node -e '
+const fs = require("fs");
+const file = process.argv[1];
+const c = JSON.parse(fs.readFileSync(file, "utf8"));
+const e = c.components.find((x) => x.name === "events");
+e.scopes = e.scopes.filter((a) => a !== "returns");
+for (const k of ["publishingScopes", "subscriptionScopes"]) delete e.topics[k].returns;
+e.topicGrants = e.topicGrants.filter((g) => g.appId !== "returns");
+fs.writeFileSync(file.replace(/prod\.contract\.json$/, "unscoped.contract.json"), JSON.stringify(c, null, 2) + "\n");
+' "$example/contract/prod.contract.json"
+if (cd "$example" && PLATFORM_CONTRACT=contract/unscoped.contract.json npm run --silent synth -- dist-unscoped) >"$tmp/unscoped.log" 2>&1; then
+  echo "ERROR: synth passed although the contract's 'events' does not list returns in its scopes." >&2
   exit 1
 fi
-expected="pubsub.kafka component 'events' (declared elsewhere) is not scoped to app 'returns', which uses it: add 'returns' to its scopes where it is declared."
+expected="DaprWorkload 'returns' uses component 'events' (pubsub.kafka), whose scopes in the contract contract/unscoped.contract.json do not list 'returns' (scopes: 'billing', 'dead-letters', 'notifications', 'shipping'): the platform must add 'returns' to the scopes of 'events' (in its code: events.grantSubscribe(returns, 'shipment-created'), events.grantPublish(returns, 'shipment-created-dlq')) and publish the contract again."
 if ! grep -qF "$expected" "$tmp/unscoped.log"; then
-  echo "ERROR: synth failed without naming the missing scope; it said:" >&2
+  echo "ERROR: synth failed without naming the contract file and the missing scope; it said:" >&2
   cat "$tmp/unscoped.log" >&2
   exit 1
 fi
@@ -72,5 +85,13 @@ if grep -qE '^\s+at |Error:' "$tmp/unscoped.log" || ! grep -q '^Synth failed wit
   exit 1
 fi
 echo "ok: synth refused it: $expected"
+
+echo "== npm run check --contract fails on the same output against that contract"
+if (cd "$root" && node -r ./scripts/ts-register.js constructs/policy/cli.ts "$example/dist" --profile prod --contract "$example/contract/unscoped.contract.json") >"$tmp/check-unscoped.log" 2>&1; then
+  echo "ERROR: the policy check passed although the contract's 'events' does not list returns" >&2
+  exit 1
+fi
+grep -q "DAPR-CONTRACT-002" "$tmp/check-unscoped.log" || { cat "$tmp/check-unscoped.log" >&2; echo "ERROR: the check failed without DAPR-CONTRACT-002" >&2; exit 1; }
+echo "ok: check refused it: $(grep -A1 'DAPR-CONTRACT-002' "$tmp/check-unscoped.log" | tail -1 | sed 's/^ *//')"
 
 echo "app-team example: passed in $(($(date +%s) - started))s"

@@ -141,11 +141,14 @@ export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
 
   // Apps other teams deploy from their own repositories (examples/app-team): what the platform grants
   // them is recorded in dist/<env>.contract.json, which their synth and `npm run check --contract` read.
-  const returns = chart.addExternalApp({ appId: 'returns', owner: 'returns team (examples/app-team)' });
-  stateStore.addScope(returns);
-  pubsub.grantSubscribe(returns, SHIPMENT_CREATED);
-  pubsub.grantPublish(returns, SHIPMENT_CREATED_DLQ);
-  w.inventory.allowsInvocationFrom(returns, [{ path: '/release', verbs: [HttpVerb.POST] }]);
+  // An app that moves into SERVICES is no longer declared elsewhere.
+  if (!w.returns) {
+    const returns = chart.addExternalApp({ appId: 'returns', owner: 'returns team (examples/app-team)' });
+    stateStore.addScope(returns);
+    pubsub.grantSubscribe(returns, SHIPMENT_CREATED);
+    pubsub.grantPublish(returns, SHIPMENT_CREATED_DLQ);
+    w.inventory.allowsInvocationFrom(returns, [{ path: '/release', verbs: [HttpVerb.POST] }]);
+  }
 
   // The topics those edges name, with the environment profile's settings; the dead-letter topic has its own retention.
   const topics = new KafkaTopicCatalog(chart, 'Topics', { pubsub, profile: env.profile });

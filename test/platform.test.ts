@@ -70,7 +70,7 @@ describe('prod: the production setup of the seed', () => {
   test('the Redis state store with TLS and the password by reference through Vault', () => {
     const redis = find(prod, 'Component', 'order-state');
     expect(redis.auth).toEqual({ secretStore: 'vault' });
-    expect(redis.scopes).toEqual(['orders']);
+    expect(redis.scopes).toEqual(['orders', 'returns']); // returns: declared as living elsewhere (examples/app-team)
     expect(redis.spec.metadata).toEqual(
       expect.arrayContaining([
         { name: 'redisHost', value: 'orders-redis.prod.logistics.example.com:6380' },

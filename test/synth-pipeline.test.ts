@@ -26,7 +26,7 @@ describe('npm run synth, files', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(fs.readdirSync(path.join(out, 'dist')).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(fs.readdirSync(path.join(out, 'dist')).sort()).toEqual(['dev', 'dev.contract.json', 'prod', 'prod.contract.json', 'staging', 'staging.contract.json']);
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 

@@ -63,6 +63,7 @@ export function buildContractDocument(manifests: readonly unknown[], facts: Cont
       controlPlaneTrustDomain: facts.controlPlaneTrustDomain,
     },
     namespace: facts.namespace,
+    defaultDenyIngress: index.hasDefaultDenyIngress(facts.namespace),
     externalHosts: [...facts.externalHosts].map((h) => ({ host: h.host, cidrs: [...h.cidrs].sort(compareStrings) })).sort(byString((h) => h.host)),
     components,
     secretStores: secretStores(index, components, appsIn),

@@ -13,7 +13,7 @@ import { didYouMean } from '../policy/util';
 import { invocationAllowed } from './access-control';
 import { ContractComponent } from './contract-document';
 import type { PlatformContract } from './platform-contract';
-import { TopicOperation, topicAllowed, topicGrantFix } from './topic-scopes';
+import { TopicOperation, topicAllowed, topicGrantFix, topicGrants } from './topic-scopes';
 
 /** The chart props that the contract sets (undefined: the team left them to the contract). */
 export interface ChartContractRequest {
@@ -94,7 +94,7 @@ function workloadErrors(w: DaprWorkload, contract: PlatformContract, ownApps: Re
   // Topics, on the pub/subs the app is in scope of.
   for (const [entry, uses] of topicUses) {
     if (unscoped.has(entry) || !entry.topics) continue;
-    const grant = entry.topicGrants?.find((g) => g.appId === w.appId);
+    const [grant] = topicGrants(entry.topics, [w.appId]);
     for (const [op, topic] of uses) {
       if (topicAllowed(entry.topics, op, w.appId, topic)) continue;
       const granted = (op === TopicOperation.PUBLISH ? grant?.publish : grant?.subscribe) ?? [];

@@ -20,6 +20,8 @@ export interface ContractDocument {
   readonly dapr: ContractDapr;
   /** The namespace of the apps and components. */
   readonly namespace: string;
+  /** The platform renders a default-deny ingress NetworkPolicy in `namespace`. */
+  readonly defaultDenyIngress: boolean;
   /** Hosts outside the cluster and their address ranges (NetworkPolicy `ipBlock`s). */
   readonly externalHosts: ContractExternalHost[];
   /** Every Component, sorted by namespace and name. */

@@ -57,6 +57,7 @@ function contractProblems(doc: unknown): string[] {
   const dapr = doc.dapr;
   if (!isObject(dapr)) problems.push("'dapr' is not an object");
   else for (const key of ['version', 'controlPlaneNamespace', 'trustDomain', 'controlPlaneTrustDomain']) if (typeof dapr[key] !== 'string') problems.push(`'dapr.${key}' is not a string`);
+  if (typeof doc.defaultDenyIngress !== 'boolean') problems.push("'defaultDenyIngress' is not a boolean");
   for (const key of ['externalHosts', 'components', 'secretStores', 'apps', 'externalApps']) if (!Array.isArray(doc[key])) problems.push(`'${key}' is not an array`);
   return problems;
 }

@@ -8,13 +8,13 @@
 import { anyInvocationAllowed } from '../../contract/access-control';
 import { ContractComponent } from '../../contract/contract-document';
 import type { LoadedContract } from '../../contract/read-contract';
-import { TopicOperation, topicAllowed, topicGrantFix } from '../../contract/topic-scopes';
+import { TopicOperation, topicAllowed, topicGrantFix, topicGrants } from '../../contract/topic-scopes';
 import { DocumentIndex, SubscriptionDoc } from '../document-index';
 import { PolicyTarget, Rule, RuleViolation, Severity } from '../types';
 import { asArray, asObject, asString, didYouMean, getPath, quoteList } from '../util';
 import { ALL_PROFILES } from './common';
 
-const CONTRACT_DOC = 'docs/platform-contract.md';
+const VERSION_DOC = 'https://docs.dapr.io/operations/support/support-release-policy/';
 const SCOPES_DOC = 'https://docs.dapr.io/operations/components/component-scopes/';
 const TOPICS_DOC = 'https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-scopes/';
 const ACL_DOC = 'https://docs.dapr.io/operations/configuration/invoke-allowlist/';
@@ -30,7 +30,7 @@ export const CONTRACT_DAPR_VERSION: Rule = {
   severity: Severity.ERROR,
   profiles: ALL_PROFILES,
   description: "With `--contract`: the Dapr version the documents are checked against (`--dapr-version`, a dapr helm_release's chart version) is the contract's `dapr.version`.",
-  why: CONTRACT_DOC,
+  why: VERSION_DOC,
   check: ({ contract, daprVersion, index }) => {
     if (!contract) return [];
     const want = contract.document.dapr.version;
@@ -110,7 +110,7 @@ export const CONTRACT_TOPIC_GRANTS: Rule = {
         if (entry.scopes !== null && !entry.scopes.includes(app)) continue; // DAPR-CONTRACT-002
         for (const [op, topic] of uses) {
           if (topicAllowed(entry.topics, op, app, topic)) continue;
-          const grant = entry.topicGrants?.find((g) => g.appId === app);
+          const [grant] = topicGrants(entry.topics, [app]);
           const granted = ((op === TopicOperation.PUBLISH ? grant?.publish : grant?.subscribe) ?? []).filter((t) => t !== '*');
           const typo = didYouMean(topic, granted);
           out.push({

@@ -1,18 +1,26 @@
 import { Rule, RuleViolation, Severity } from '../types';
 import { quoteList } from '../util';
+import type { ContractComponent } from '../../contract/contract-document';
+import type { LoadedContract } from '../../contract/read-contract';
 import { ALL_PROFILES, inNamespace } from './common';
+
+/** The contract's pub/sub of that name in the namespace, if a contract is given. */
+function contractPubsub(contract: LoadedContract | undefined, ns: string, name: string | undefined): ContractComponent | undefined {
+  return contract?.document.components.find((c) => c.name === name && c.namespace === ns && c.type.startsWith('pubsub.'));
+}
 
 export const SUBSCRIPTION_PUBSUB: Rule = {
   id: 'DAPR-SUB-001',
   severity: Severity.ERROR,
   profiles: ALL_PROFILES,
   description:
-    'A Subscription names (`spec.pubsubname`) a pub/sub Component in its namespace, and every subscriber app in its `scopes` is in that Component\'s scopes.',
+    'A Subscription names (`spec.pubsubname`) a pub/sub Component in its namespace (or, with `--contract`, one of the contract; DAPR-CONTRACT-002 checks its scopes), and every subscriber app in its `scopes` is in that Component\'s scopes.',
   why: 'https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-scopes/',
-  check: ({ index }) => {
+  check: ({ index, contract }) => {
     const out: RuleViolation[] = [];
     for (const s of index.subscriptions) {
       const ns = s.object.namespace;
+      if (!index.component(ns, s.pubsubName ?? '') && contractPubsub(contract, ns, s.pubsubName)) continue;
       const name = s.pubsubName;
       if (name === undefined || name === '') {
         out.push({ target: s.object, message: `${s.object.ref} has no spec.pubsubname: set it to the name of a pub/sub Component ${inNamespace(ns)}.` });
@@ -47,14 +55,16 @@ export const SUBSCRIPTION_DEAD_LETTER: Rule = {
   id: 'DAPR-SUB-002',
   severity: Severity.WARNING,
   profiles: ALL_PROFILES,
-  description: "A Subscription's `deadLetterTopic` has a subscriber (a Subscription to that topic on the same pub/sub), so dead letters are handled.",
+  description:
+    "A Subscription's `deadLetterTopic` has a subscriber (a Subscription to that topic on the same pub/sub, or, with `--contract`, an app the contract grants that topic by name), so dead letters are handled.",
   why: 'https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-deadletter/',
-  check: ({ index }) => {
+  check: ({ index, contract }) => {
     const out: RuleViolation[] = [];
     for (const s of index.subscriptions) {
       const dlq = s.deadLetterTopic;
       if (dlq === undefined || dlq === '') continue;
       if (index.subscriptionsTo(s.object.namespace, s.pubsubName ?? '', dlq).length > 0) continue;
+      if (contractPubsub(contract, s.object.namespace, s.pubsubName)?.topicGrants?.some((g) => g.subscribe.includes(dlq))) continue;
       out.push({
         target: s.object,
         message: `${s.object.ref} sends failed messages to dead-letter topic '${dlq}', but no Subscription ${inNamespace(s.object.namespace)} reads '${dlq}' from pub/sub '${s.pubsubName ?? ''}', so dead letters pile up unseen: add a Subscription (topic: ${dlq}) for an app that alerts on or replays them.`,
