@@ -6,7 +6,6 @@
  *
  * @packageDocumentation
  */
-export { buildContractDocument, ContractFacts, contractText } from './contract/build-contract';
 export { contractFactsOf } from './contract/contract-facts';
 export { daprVersionChangeErrors } from './model/dapr-upgrade';
 export { goDuration } from './model/go-duration';

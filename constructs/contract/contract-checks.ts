@@ -9,7 +9,7 @@ import { InvocationOperation } from '../k8s/mtls-configuration';
 import { MtlsPolicy } from '../model/mtls-policy';
 import { DaprVersion } from '../model/dapr-version';
 import { EnvironmentProfile } from '../model/profile';
-import { didYouMean } from '../policy/util';
+import { didYouMean } from '../model/closest-name';
 import { invocationAllowed } from './access-control';
 import { ContractComponent } from './contract-document';
 import type { PlatformContract } from './platform-contract';

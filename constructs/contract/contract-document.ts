@@ -161,3 +161,22 @@ export interface ContractExternalApp {
   /** Who declares it (a team, a repository), for the humans reading the contract. */
   readonly owner: string;
 }
+
+/** What the contract states that the rendered documents do not hold. */
+export interface ContractFacts {
+  /** The environment, e.g. `prod`. */
+  readonly environment: string;
+  /** `dev`, `staging` or `prod`. */
+  readonly profile: string;
+  /** The Dapr release the environment runs, e.g. `1.18.3`. */
+  readonly daprVersion: string;
+  /** The namespace of the apps and components. */
+  readonly namespace: string;
+  readonly controlPlaneNamespace: string;
+  /** The apps' trust domain. */
+  readonly trustDomain: string;
+  readonly controlPlaneTrustDomain: string;
+  readonly externalHosts: readonly ContractExternalHost[];
+  /** The apps the platform declares as living elsewhere. */
+  readonly externalApps: readonly ContractExternalApp[];
+}

@@ -1,5 +1,5 @@
 import type { DaprChart } from '../k8s/dapr-chart';
-import { ContractFacts } from './build-contract';
+import { ContractFacts } from './contract-document';
 
 /** The contract facts a platform's chart holds (profile, Dapr version, mTLS, namespace, external hosts and apps). */
 export function contractFactsOf(chart: DaprChart, environment: string): ContractFacts {

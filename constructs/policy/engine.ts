@@ -31,7 +31,7 @@ export {
 export type { DaprComponentDoc, HelmRelease, K8sObject, MetadataItem, SubscriptionDoc, Workload } from './document-index';
 export { ALL_RULES } from './rules';
 export * from '../contract/contract-document';
-export { buildContractDocument, ContractFacts, contractText } from '../contract/build-contract';
+export { buildContractDocument, contractText } from './contract-builder';
 export { ContractInputError, LoadedContract, parseContract, readContractFile } from '../contract/read-contract';
 
 /** Options of {@link runRules}. */

@@ -4,8 +4,8 @@
  * the trust domain, the control-plane namespace, the external hosts, the apps declared elsewhere).
  * A pure function: the same input gives the same bytes (`contractText`).
  */
-import { DaprComponentDoc, DocumentIndex, documentsFromObjects, K8sObject } from '../policy/document-index';
-import { asArray, asObject, asString, asStringList, compareStrings, getPath } from '../policy/util';
+import { DaprComponentDoc, DocumentIndex, documentsFromObjects, K8sObject } from './document-index';
+import { asArray, asObject, asString, asStringList, compareStrings, getPath } from './util';
 import { parseHostPorts, urlEndpoints } from '../model/host-ports';
 import {
   CONTRACT_API_VERSION,
@@ -16,31 +16,12 @@ import {
   ContractComponent,
   ContractDocument,
   ContractEndpoint,
-  ContractExternalApp,
-  ContractExternalHost,
+  ContractFacts,
   ContractSecretKey,
   ContractSecretStore,
-} from './contract-document';
-import { parseTopicScopes, topicGrants } from './topic-scopes';
+} from '../contract/contract-document';
+import { parseTopicScopes, topicGrants } from '../contract/topic-scopes';
 
-/** What the contract states that the rendered documents do not hold. */
-export interface ContractFacts {
-  /** The environment, e.g. `prod`. */
-  readonly environment: string;
-  /** `dev`, `staging` or `prod`. */
-  readonly profile: string;
-  /** The Dapr release the environment runs, e.g. `1.18.3`. */
-  readonly daprVersion: string;
-  /** The namespace of the apps and components. */
-  readonly namespace: string;
-  readonly controlPlaneNamespace: string;
-  /** The apps' trust domain. */
-  readonly trustDomain: string;
-  readonly controlPlaneTrustDomain: string;
-  readonly externalHosts: readonly ContractExternalHost[];
-  /** The apps the platform declares as living elsewhere. */
-  readonly externalApps: readonly ContractExternalApp[];
-}
 
 const byString = <T>(key: (t: T) => string) => (a: T, b: T) => compareStrings(key(a), key(b));
 const secretKeyOrder = byString<ContractSecretKey>((s) => `${s.name}\u0000${s.key}`);
