@@ -163,6 +163,99 @@ describe('an app team builds against the contract', () => {
   });
 });
 
+describe('secrets and declarations against the contract', () => {
+  const chartWith = (doc: any) => {
+    const contract = PlatformContract.fromJson(JSON.stringify(doc), FILE);
+    const app = new App({ outdir: path.join(tmp, 'unused') });
+    const chart = new DaprChart(app, 'returns', { contract });
+    return { contract, app, chart };
+  };
+
+  it('fails on a secret the app reads itself that the contract does not grant it, and passes a granted one', () => {
+    const { contract, app, chart } = chartWith(base());
+    const vault = contract.secretStore(chart, 'Vault', 'vault');
+    const w = new DaprWorkload(chart, 'Returns', { appId: 'returns', image: 'registry.example.com/returns:1.0.0', appPort: 8080, replicas: 2 });
+    w.readsSecret(vault.secret('redis', 'password'));
+    w.readsSecret(vault.secret('payments', 'token'));
+    expect(validationErrors(app)).toEqual([
+      `[returns] DaprWorkload 'returns' reads secret 'payments' key 'token' from 'vault', which the contract ${FILE} does not grant 'returns' (it may read: 'kafka/password', 'kafka/username', 'redis/password'): ` +
+        `the platform must grant it (contract entry secretStores 'vault', readers 'returns': {"name": "payments", "key": "token"}) or the app must not read it.`,
+    ]);
+  });
+
+  it('fails on a secret store the app is not scoped to, once per store (the app uses it: reported with its components)', () => {
+    const doc = base();
+    doc.components.find((c: any) => c.name === 'vault').scopes = ['orders'];
+    const { contract, app, chart } = chartWith(doc);
+    const vault = contract.secretStore(chart, 'Vault', 'vault');
+    const w = new DaprWorkload(chart, 'Returns', { appId: 'returns', image: 'registry.example.com/returns:1.0.0', appPort: 8080, replicas: 2 });
+    w.readsSecret(vault.secret('redis', 'password'));
+    w.readsSecret(vault.secret('kafka', 'password'));
+    expect(validationErrors(app)).toEqual([
+      `[returns] DaprWorkload 'returns' uses component 'vault' (secretstores.hashicorp.vault), whose scopes in the contract ${FILE} do not list 'returns' (scopes: 'orders'): the platform must add 'returns' to the scopes of 'vault' (in its code: vault.addScope(returns)) and publish the contract again.`,
+    ]);
+  });
+
+  it('fails on a secret store the app reaches through a component, once per store', () => {
+    const doc = base();
+    doc.components.find((c: any) => c.name === 'vault').scopes = ['orders'];
+    const { contract, app, chart } = chartWith(doc);
+    const w = new DaprWorkload(chart, 'Returns', { appId: 'returns', image: 'registry.example.com/returns:1.0.0', appPort: 8080, replicas: 2 });
+    w.uses(contract.component(chart, 'Events', 'events'));
+    expect(validationErrors(app)).toEqual([
+      `[returns] DaprWorkload 'returns' reads secrets through secret store 'vault', whose scopes in the contract ${FILE} do not list 'returns' (scopes: 'orders'): the platform must add 'returns' to the scopes of 'vault' (in its code: vault.addScope(returns)).`,
+    ]);
+  });
+
+  it('fails on a secret store the contract does not have', () => {
+    const { contract, app, chart } = chartWith(base());
+    contract.secretStore(chart, 'Vault', 'valut');
+    expect(validationErrors(app)).toEqual([`[returns] secret store 'valut' (returns/Vault) is not a Vault secret store of the contract ${FILE} (did you mean 'vault'?): its Vault secret stores are 'vault'.`]);
+  });
+
+  it('fails on a caller or callee the contract does not know', () => {
+    const { contract, app, chart } = chartWith(base());
+    const w = new DaprWorkload(chart, 'Returns', { appId: 'returns', image: 'registry.example.com/returns:1.0.0', appPort: 8080, replicas: 2 });
+    w.invokesApp(contract.app('inventroy'), [{ path: '/release', verbs: [HttpVerb.POST] }]);
+    w.allowsInvocationFrom(contract.app('biling'), [{ path: '/refunds', verbs: [HttpVerb.POST] }]);
+    const errors = validationErrors(app).filter((e) => e.startsWith('[returns] '));
+    expect(errors).toEqual([
+      `[returns] DaprWorkload 'returns' invokes app 'inventroy' (namespace 'order-management'), which the contract ${FILE} does not know (did you mean 'inventory'?): its apps are 'billing', 'checkout', 'dead-letters', 'inventory', 'notifications', 'orders', 'returns', 'shipping'.`,
+      `[returns] DaprWorkload 'returns' allows invocation from app 'biling', which the contract ${FILE} does not know (did you mean 'billing'?): its apps are 'billing', 'checkout', 'dead-letters', 'inventory', 'notifications', 'orders', 'returns', 'shipping'; the policy would never match.`,
+    ]);
+  });
+
+  it('fails on props that restate the contract with another value, all of them', () => {
+    const contract = PlatformContract.fromJson(prod.contractText, FILE);
+    const app = new App({ outdir: path.join(tmp, 'unused') });
+    new DaprChart(app, 'returns', { contract, namespace: 'returns', mtls: contract.mtlsPolicy() });
+    expect(validationErrors(app)).toEqual([
+      `[returns] DaprChart namespace is 'returns', but the contract ${FILE} says 'order-management' for prod: remove namespace from the chart's props (the contract sets it).`,
+    ]);
+  });
+});
+
+describe('DaprChart.addExternalApp', () => {
+  it('refuses an app declared twice, one that is also a workload of the chart, and one without an owner', () => {
+    const app = new App({ outdir: path.join(tmp, 'unused') });
+    const chart = new DaprChart(app, 'platform', { namespace: 'shop' });
+    chart.addExternalApp({ appId: 'returns', owner: 'returns team' });
+    chart.addExternalApp({ appId: 'returns', owner: 'returns team' });
+    chart.addExternalApp({ appId: 'orders', owner: ' ' });
+    new DaprWorkload(chart, 'Orders', { appId: 'orders', image: 'registry.example.com/orders:1.0.0', appPort: 8080, replicas: 2 });
+    expect(validationErrors(app).filter((e) => e.startsWith('[platform] '))).toEqual([
+      "[platform] external app 'returns' (namespace 'shop') is declared twice: declare it once (addExternalApp returns the reference to reuse).",
+      "[platform] external app 'orders' (namespace 'shop') is also a DaprWorkload of this chart: an app lives either here or elsewhere; remove the addExternalApp call.",
+      "[platform] external app 'orders' (namespace 'shop') has no owner: name the team or repository that deploys it.",
+    ]);
+    expect(chart.externalApps).toEqual([
+      { appId: 'returns', namespace: 'shop', owner: 'returns team' },
+      { appId: 'returns', namespace: 'shop', owner: 'returns team' },
+      { appId: 'orders', namespace: 'shop', owner: ' ' },
+    ]);
+  });
+});
+
 describe('npm run check --contract on the app team\'s output', () => {
   const rules = (findings: { ruleId: string }[]) => findings.map((f) => f.ruleId);
   it('passes when everything is granted', () => expect(check(base())).toEqual([]));

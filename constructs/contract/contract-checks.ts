@@ -4,6 +4,7 @@
  */
 import { IConstruct } from 'constructs';
 import type { DaprChart } from '../k8s/dapr-chart';
+import { ImportedVaultSecretStore } from '../k8s/imported-vault-secret-store';
 import { DaprWorkload } from '../k8s/dapr-workload';
 import { InvocationOperation } from '../k8s/mtls-configuration';
 import { MtlsPolicy } from '../model/mtls-policy';
@@ -43,8 +44,12 @@ export function contractChartErrors(chart: DaprChart, contract: PlatformContract
 
   const doc = contract._document;
   const inChart = (c: IConstruct) => c.node.path === chart.node.path || c.node.path.startsWith(`${chart.node.path}/`);
+  const vaultStores = doc.secretStores.filter((s) => s.vault).map((s) => s.name);
   for (const [c, name] of contract._createdComponents()) {
-    if (inChart(c) && !doc.components.some((e) => e.name === name)) {
+    if (!inChart(c)) continue;
+    if (c instanceof ImportedVaultSecretStore && !vaultStores.includes(name)) {
+      errors.push(`secret store '${name}' (${c.node.path}) is not a Vault secret store of the contract ${file}${didYouMean(name, vaultStores)}: its Vault secret stores are ${list(vaultStores)}.`);
+    } else if (!doc.components.some((e) => e.name === name)) {
       errors.push(`component '${name}' (${c.node.path}) is not in the contract ${file}${didYouMean(name, contract.componentNames)}: its components are ${list(contract.componentNames)}; use one of them, or ask the platform to declare '${name}'.`);
     }
   }
@@ -117,7 +122,9 @@ function workloadErrors(w: DaprWorkload, contract: PlatformContract, ownApps: Re
     const store = doc.secretStores.find((s) => s.name === storeName);
     const storeEntry = doc.components.find((c) => c.name === storeName);
     if (!store || !storeEntry) continue;
-    if (storeEntry.scopes !== null && !storeEntry.scopes.includes(w.appId) && !storesSeen.has(storeName)) {
+    if (storeEntry.scopes !== null && !storeEntry.scopes.includes(w.appId)) {
+      // Once per store, and not again when the app uses the store itself (reported with the components).
+      if (storesSeen.has(storeName) || unscoped.has(storeEntry)) continue;
       storesSeen.add(storeName);
       errors.push(`${what} reads secrets through secret store '${storeName}', whose scopes in the contract ${file} do not list '${w.appId}' (scopes: ${list(storeEntry.scopes)}): the platform must add '${w.appId}' to the scopes of '${storeName}' (in its code: ${storeName}.addScope(${w.appId})).`);
       continue;

@@ -124,16 +124,15 @@ export class PlatformContract {
 
   /**
    * A reference to one of the platform's Vault secret stores (the same object for every call in a
-   * chart, and the one `component` uses for the secrets of its components).
-   * @throws if the contract has no Vault secret store of that name
+   * chart, and the one `component` uses for the secrets of its components). Synth fails if the
+   * contract has no Vault secret store of that name.
    */
   public secretStore(scope: Construct, id: string, name: string): ImportedVaultSecretStore {
     const entry = this._document.secretStores.find((s) => s.name === name && s.vault);
-    if (!entry) {
-      const names = this._document.secretStores.filter((s) => s.vault).map((s) => `'${s.name}'`);
-      throw new Error(`platform contract '${this.file}' has no Vault secret store '${name}': its Vault stores are ${names.join(', ') || 'none'}.`);
-    }
-    return this.vaultStore(scope, entry, id);
+    if (entry) return this.vaultStore(scope, entry, id);
+    const unknown = new ImportedVaultSecretStore(scope, id, { name, namespace: this.namespace, scopes: [], vaultAddr: '', vaultKvPrefix: '', validateScopes: false });
+    this.created.set(unknown, name);
+    return unknown;
   }
 
   /** A reference to an app of the contract (the platform's, or one it declares as living elsewhere), to invoke or allow. */
