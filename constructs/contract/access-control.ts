@@ -4,8 +4,7 @@
  * accessControl allows everything; a caller without a policy (or with another trust domain or
  * namespace) gets the global `defaultAction`; with a policy, its `defaultAction` (when set)
  * replaces it, and the first operation whose name matches decides for its verbs (or `*`).
- * Names match per path segment, case-insensitively: `*` inside a segment matches any text, a
- * final `/*` exactly one segment, `/**` the rest, and an operation also covers the paths below it.
+ * Checked case by case against daprd's own code by e2e/contract-semantics (run.sh).
  */
 import { ContractAccessControl, ContractOperation } from './contract-document';
 
@@ -21,13 +20,22 @@ function glob(pattern: string, text: string): boolean {
   return re.test(text);
 }
 
-/** Whether an operation name of an access-control policy matches a method path. */
+/**
+ * Whether an operation name of an access-control policy matches a method path, as daprd's trie
+ * search does: a segment `*` matches only the path's last segment (`/a/*` also matches `/a`), `**`
+ * the rest, other `*` any text within a segment, and a name also covers the paths below it.
+ */
 export function operationMatches(name: string, path: string): boolean {
   const p = (name.startsWith('/') ? name : `/${name}`).toLowerCase().split('/').slice(1);
   const s = (path.startsWith('/') ? path : `/${path}`).toLowerCase().split('/').slice(1);
   for (let i = 0; i < p.length; i++) {
     if (p[i] === '**') return true;
-    if (i >= s.length || !glob(p[i], s[i])) return false;
+    if (i >= s.length) return i === s.length && i === p.length - 1 && p[i] === '*';
+    if (p[i] === '*') {
+      if (i !== s.length - 1) return false;
+      continue;
+    }
+    if (!glob(p[i], s[i])) return false;
   }
   return p.length === s.length || p[p.length - 1] !== '*';
 }
@@ -40,7 +48,8 @@ function allows(action: string): boolean {
 export function invocationAllowed(acl: ContractAccessControl | null, caller: CallerIdentity, path: string, verb: string): boolean {
   if (!acl) return true;
   let action = acl.defaultAction;
-  const policy = acl.callers.find((p) => p.appId === caller.appId && p.namespace === caller.namespace);
+  // daprd keys policies by app-id and namespace: a later policy for the same key replaces an earlier one.
+  const policy = [...acl.callers].reverse().find((p) => p.appId === caller.appId && p.namespace === caller.namespace);
   if (!policy || policy.trustDomain !== caller.trustDomain) return allows(action);
   if (policy.defaultAction) action = policy.defaultAction;
   const op: ContractOperation | undefined = policy.operations.find((o) => operationMatches(o.name, path));

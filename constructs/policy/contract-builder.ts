@@ -167,9 +167,10 @@ function accessControl(config: K8sObject): ContractAccessControl | null {
       operations: asArray(p.operations)
         .map((o) => asObject(o))
         .filter((o): o is NonNullable<typeof o> => !!o)
-        .map((o) => ({ name: asString(o.name) ?? '', httpVerb: [...(asStringList(o.httpVerb) ?? [])].sort(compareStrings), action: asString(o.action) ?? '' }))
-        .sort(byString((o) => `${o.name}\u0000${o.httpVerb.join(',')}`)),
+        // In the Configuration's order: for two operations of the same name daprd keeps the first.
+        .map((o) => ({ name: asString(o.name) ?? '', httpVerb: [...(asStringList(o.httpVerb) ?? [])].sort(compareStrings), action: asString(o.action) ?? '' })),
     }))
     .sort(byString((p) => `${p.namespace}/${p.appId}`));
-  return { defaultAction: asString(acl.defaultAction) ?? 'allow', trustDomain, callers };
+  // daprd: no global defaultAction is deny when there are policies, allow when there are none.
+  return { defaultAction: asString(acl.defaultAction) || (callers.length > 0 ? 'deny' : 'allow'), trustDomain, callers };
 }
