@@ -1,0 +1,83 @@
+import { invocationAllowed, operationMatches } from '../constructs/contract/access-control';
+import { parseTopicScopes, TopicOperation, topicAllowed, topicGrants } from '../constructs/contract/topic-scopes';
+import { buildContractDocument } from '../constructs/policy/contract-builder';
+
+// What e2e/contract-semantics showed daprd 1.18.3's own code decides (run.sh compares 1114 cases);
+// pinned here so the port cannot drift without a failing test.
+describe('topic scopes, as daprd parses and applies them', () => {
+  const scopes = parseTopicScopes([
+    { name: 'SubscriptionScopes', value: ' a = x , y ; b=;c' },
+    { name: 'protectedTopics', value: 'p' },
+  ]);
+  it('parses names case-insensitively, drops spaces, ignores an entry without =, and gives `app=` the empty topic', () => {
+    expect(scopes).toEqual({ allowedTopics: null, protectedTopics: ['p'], publishingScopes: null, subscriptionScopes: { a: ['x', 'y'], b: [''] } });
+  });
+  it.each([
+    ['a', 'x', true],
+    ['a', 'z', false], // scoped: only its topics
+    ['b', 'x', false], // `b=`: nothing
+    ['c', 'x', true], // not listed: any topic not protected
+    ['c', 'p', false], // protected: needs a scope
+  ])('%s subscribing to %s: %s', (app, topic, allowed) => {
+    expect(topicAllowed(scopes, TopicOperation.SUBSCRIBE, app, topic)).toBe(allowed);
+  });
+  it('lists each app\'s grants', () => {
+    expect(topicGrants(scopes, ['a', 'b', 'c'])).toEqual([
+      { appId: 'a', publish: ['*'], subscribe: ['x', 'y'] },
+      { appId: 'b', publish: ['*'], subscribe: [] },
+      { appId: 'c', publish: ['*'], subscribe: ['*'] },
+    ]);
+  });
+});
+
+describe('access-control operation names, as daprd\'s trie matches them', () => {
+  it.each([
+    ['/orders/*', '/orders/1', true],
+    ['/orders/*', '/orders', true],
+    ['/orders/*', '/orders/1/items', false],
+    ['/orders/*/items', '/orders/1/items', false], // a `*` segment matches only at the end of the path
+    ['/orders/**', '/orders/1/items', true],
+    ['/ord*', '/ordinal', true],
+    ['/reserve', '/reserve/x', true], // a name covers the paths below it
+    ['/UPPER', '/upper', true],
+    ['noslash', '/noslash', true],
+  ])('%s matches %s: %s', (name, path, matches) => expect(operationMatches(name, path)).toBe(matches));
+
+  it('lets a later policy for the same app replace an earlier one, and defaults to the global action', () => {
+    const op = (action: string) => [{ name: '/r', httpVerb: ['POST'], action }];
+    const acl = {
+      defaultAction: 'deny',
+      trustDomain: 't',
+      callers: [
+        { appId: 'a', namespace: 'n', trustDomain: 't', defaultAction: 'deny', operations: op('deny') },
+        { appId: 'a', namespace: 'n', trustDomain: 't', defaultAction: 'deny', operations: op('allow') },
+      ],
+    };
+    expect(invocationAllowed(acl, { appId: 'a', namespace: 'n', trustDomain: 't' }, '/r', 'POST')).toBe(true);
+    expect(invocationAllowed(acl, { appId: 'a', namespace: 'n', trustDomain: 't' }, '/r', 'GET')).toBe(false);
+    expect(invocationAllowed(acl, { appId: 'a', namespace: 'n', trustDomain: 'other' }, '/r', 'POST')).toBe(false);
+    expect(invocationAllowed(null, { appId: 'a', namespace: 'n', trustDomain: 't' }, '/r', 'POST')).toBe(true);
+  });
+});
+
+describe('the contract builder reads access control as daprd does', () => {
+  const aclOf = (accessControl: unknown) =>
+    buildContractDocument(
+      [
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'callee', namespace: 'n' }, spec: { template: { metadata: { annotations: { 'dapr.io/enabled': 'true', 'dapr.io/app-id': 'callee', 'dapr.io/config': 'callee' } }, spec: { containers: [] } } } },
+        { apiVersion: 'dapr.io/v1alpha1', kind: 'Configuration', metadata: { name: 'callee', namespace: 'n' }, spec: { accessControl } },
+      ],
+      { environment: 'e', profile: 'prod', daprVersion: '1.18.3', namespace: 'n', controlPlaneNamespace: 'dapr-system', trustDomain: 't', controlPlaneTrustDomain: 't', externalHosts: [], externalApps: [] },
+    ).apps[0].accessControl;
+  it('without a global defaultAction: deny when there are policies, allow when there are none', () => {
+    expect(aclOf({ trustDomain: 't', policies: [{ appId: 'a', namespace: 'n', trustDomain: 't', operations: [] }] })?.defaultAction).toBe('deny');
+    expect(aclOf({ trustDomain: 't' })?.defaultAction).toBe('allow');
+  });
+  it('keeps the operations in the Configuration\'s order (daprd keeps the first of a name)', () => {
+    const ops = [
+      { name: '/z', httpVerb: ['POST'], action: 'allow' },
+      { name: '/a', httpVerb: ['GET'], action: 'allow' },
+    ];
+    expect(aclOf({ defaultAction: 'deny', trustDomain: 't', policies: [{ appId: 'a', namespace: 'n', trustDomain: 't', operations: ops }] })?.callers[0].operations).toEqual(ops);
+  });
+});
