@@ -290,6 +290,13 @@ describe('npm run check --contract on the app team\'s output', () => {
     expect(rules(found)).toEqual(['DAPR-CONTRACT-004']);
     expect(found[0].message).toContain(`lets 'returns' reach the sidecar of 'checkout', whose access control in the contract ${FILE} allows nothing from 'returns'`);
   });
+  it('fails on a trust domain other than the contract\'s (DAPR-CONF-003)', () => {
+    const found = check(base(), (o) => (find(o, 'Configuration', 'returns').spec.accessControl.trustDomain = 'logistics-staging.local'));
+    expect(rules(found)).toEqual(['DAPR-CONF-003']);
+    expect(found[0].message).toBe(
+      `Configuration order-management/returns has accessControl.trustDomain 'logistics-staging.local', but the control plane's trust domain is 'logistics-prod.local' (global.mtls.controlPlaneTrustDomain in the contract ${FILE}): set spec.accessControl.trustDomain: logistics-prod.local.`,
+    );
+  });
   it('the CLI reads --contract and reports a missing file as a usage error', () => {
     let err = '';
     expect(checkMain(['dist/prod', '--contract', 'no-such.contract.json'], { stdout: () => undefined, stderr: (t) => (err += t) })).toBe(2);

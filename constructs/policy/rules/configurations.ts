@@ -90,11 +90,12 @@ export const CONFIG_TRUST_DOMAIN: Rule = {
   severity: Severity.ERROR,
   profiles: ALL_PROFILES,
   description:
-    "The trust domain of `accessControl` and of every policy equals the control plane's `global.mtls.controlPlaneTrustDomain` (from the dapr helm_release, when present); otherwise policies agree with their Configuration.",
+    "The trust domain of `accessControl` and of every policy equals the control plane's `global.mtls.controlPlaneTrustDomain` (from the dapr helm_release, when present, else from the platform contract given with `--contract`); otherwise policies agree with their Configuration.",
   why: ACL_DOC,
-  check: ({ index }) => {
+  check: ({ index, contract }) => {
     const out: RuleViolation[] = [];
-    const cp = controlPlaneTrustDomain(index);
+    // Without the control plane's helm_release (an app team's output), the contract says it.
+    const cp = controlPlaneTrustDomain(index) ?? (contract ? { value: contract.document.dapr.controlPlaneTrustDomain, source: `the contract ${contract.file}` } : undefined);
     for (const c of appConfigurations(index)) {
       const acl = asObject(getPath(c.body, 'spec', 'accessControl'));
       if (!acl) continue;
@@ -105,7 +106,7 @@ export const CONFIG_TRUST_DOMAIN: Rule = {
       if (cp && own !== cp.value) {
         out.push({
           target: c,
-          message: `${c.ref} has accessControl.trustDomain ${describe(ownRaw, own)}, but the control plane's trust domain is '${cp.value}' (global.mtls.controlPlaneTrustDomain of ${cp.source}): set spec.accessControl.trustDomain: ${cp.value}.`,
+          message: `${c.ref} has accessControl.trustDomain ${describe(ownRaw, own)}, but the control plane's trust domain is '${cp.value}' (global.mtls.controlPlaneTrustDomain${cp.source.startsWith('the contract') ? ' in' : ' of'} ${cp.source}): set spec.accessControl.trustDomain: ${cp.value}.`,
         });
       }
       const expected = cp?.value ?? own;
