@@ -47,7 +47,8 @@ export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Plat
     argoRepoUrl: env.argo.repoUrl,
     argoTargetRevision: env.argo.targetRevision,
     argoPath: env.argo.path,
-    devBrokers: env.redis.inCluster || env.kafka.inCluster,
+    devRedis: env.redis.inCluster,
+    devKafka: env.kafka.inCluster,
     devBrokersNamespace: devBrokerNs,
     devKafkaClusterName: env.kafka.inCluster ? env.kafka.brokers[0].split('-kafka-bootstrap')[0] : undefined,
     stateBucket: env.terraformState?.bucket,
@@ -55,12 +56,13 @@ export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Plat
     stateKmsKeyId: env.terraformState?.kmsKeyId,
   });
   // In-cluster Kafka: the declared topics as Strimzi KafkaTopics next to their Kafka.
-  if (stack.devBrokers && env.kafka.inCluster) {
-    new StrimziKafkaTopics(stack.devBrokers, 'topics', {
+  const brokers = stack.devBrokers;
+  if (brokers?.kafkaCluster) {
+    new StrimziKafkaTopics(brokers, 'topics', {
       topics: platform.topics.topics,
-      clusterName: stack.devBrokers.kafkaClusterName,
-      namespace: stack.devBrokers.namespace,
-      dependsOn: [stack.devBrokers.kafkaCluster],
+      clusterName: brokers.kafkaClusterName,
+      namespace: brokers.namespace,
+      dependsOn: [brokers.kafkaCluster],
     });
   }
   return stack;

@@ -239,10 +239,17 @@ export interface DaprPlatformStackProps {
    */
   readonly argoNamespace?: string;
   /**
-   * Install the dev brokers (Redis, Kafka).
-   * @default - true in dev, false otherwise
+   * Run Redis in the cluster ({@link DevBrokers}, dev only): when the platform declares a Redis
+   * component whose dev host is in the cluster.
+   * @default false
    */
-  readonly devBrokers?: boolean;
+  readonly devRedis?: boolean;
+  /**
+   * Run Kafka in the cluster ({@link DevBrokers}, dev only): when the platform declares a Kafka
+   * pub/sub whose dev brokers are in the cluster.
+   * @default false
+   */
+  readonly devKafka?: boolean;
   /**
    * Namespace of the dev brokers.
    * @default 'dev-brokers'
@@ -300,7 +307,7 @@ export interface DaprPlatformStackProps {
  * helm, vault), the state backend, namespaces, Sentry's CA from Vault PKI, the Dapr control plane
  * (CRDs, then the chart), Vault access of the apps (Kubernetes auth, KV, per-app policy and role,
  * the Vault Agent injector), the Argo CD Application that syncs the cdk8s output, and in dev the
- * in-cluster brokers. The stack's id is the environment name.
+ * in-cluster brokers the platform declares (`devRedis`, `devKafka`). The stack's id is the environment name.
  *
  * Stateful resources (PKI and KV mounts, namespaces) get `prevent_destroy` in prod.
  */
@@ -319,7 +326,7 @@ export class DaprPlatformStack extends TerraformStack {
   public readonly vaultAgentInjector: VaultAgentInjector;
   /** The Argo CD Application that syncs the environment's manifests. */
   public readonly argoApplication: ArgoCdApplication;
-  /** The in-cluster brokers (dev only). */
+  /** The in-cluster brokers (dev only): undefined unless `devRedis` or `devKafka`. */
   public readonly devBrokers?: DevBrokers;
 
   private prepared = false;
@@ -334,7 +341,7 @@ export class DaprPlatformStack extends TerraformStack {
     const prod = profile === EnvironmentProfile.PROD;
     const kubeConfigPath = props.kubeConfigPath ?? '~/.kube/config';
     const selfSigned = props.sentrySelfSigned ?? !strict;
-    const withBrokers = props.devBrokers ?? profile === EnvironmentProfile.DEV;
+    const withBrokers = (props.devRedis ?? false) || (props.devKafka ?? false);
     const injectorNs = props.vaultInjectorNamespace ?? 'vault-injector';
     const brokersNs = props.devBrokersNamespace ?? 'dev-brokers';
     const controlPlaneNs = props.mtls.controlPlaneNamespace;
@@ -480,6 +487,8 @@ export class DaprPlatformStack extends TerraformStack {
         profile,
         namespace: brokersNs,
         kvMountPath: this.vaultAppAccess.kvMountPath,
+        redis: props.devRedis,
+        kafka: props.devKafka,
         redisSecretName: props.devRedisSecretName ?? 'dapr/redis',
         kafkaSecretName: props.devKafkaSecretName ?? 'dapr/kafka',
         kafkaClusterName: props.devKafkaClusterName,
