@@ -2,7 +2,6 @@ import { App } from 'cdktf';
 import { DaprWorkload } from '../constructs/k8s/dapr-workload';
 import { HaDecision } from '../constructs/terraform/dapr-control-plane';
 import { DaprPlatformStack } from '../constructs/terraform/dapr-platform-stack';
-import { StrimziKafkaTopics } from '../constructs/terraform/strimzi-kafka-topics';
 import { RootCaSource } from '../constructs/terraform/sentry-trust-bundle';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { EnvironmentSpec } from './environments';
@@ -55,15 +54,7 @@ export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Plat
     stateRegion: env.terraformState?.region,
     stateKmsKeyId: env.terraformState?.kmsKeyId,
   });
-  // In-cluster Kafka: the declared topics as Strimzi KafkaTopics next to their Kafka.
-  const brokers = stack.devBrokers;
-  if (brokers?.kafkaCluster) {
-    new StrimziKafkaTopics(brokers, 'topics', {
-      topics: platform.topics.topics,
-      clusterName: brokers.kafkaClusterName,
-      namespace: brokers.namespace,
-      dependsOn: [brokers.kafkaCluster],
-    });
-  }
+  // In-cluster Kafka (dev) creates no topic on first use: the declared topics as Strimzi KafkaTopics.
+  stack.declareKafkaTopics(platform.topics.topics);
   return stack;
 }

@@ -4,7 +4,7 @@ import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { Duration } from 'cdk8s';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AppSecretAccess, DaprVersion, EnvironmentProfile, MtlsPolicy } from '@dapr-platform/constructs';
+import { AppSecretAccess, DaprVersion, EnvironmentProfile, KafkaTopicDeclaration, MtlsPolicy } from '@dapr-platform/constructs';
 import { isStrict } from '@dapr-platform/constructs/internal';
 import { ArgoCdApplication } from './argocd-application';
 import {
@@ -19,6 +19,7 @@ import { DevBrokers } from './dev-brokers';
 import { KubernetesApiCa } from './kubernetes-api-ca';
 import { Namespaces } from './namespaces';
 import { RootCaSource, SentryTrustBundle } from './sentry-trust-bundle';
+import { StrimziKafkaTopics } from './strimzi-kafka-topics';
 import { VaultAgentInjector } from './vault-agent-injector';
 import { VaultAppAccess } from './vault-app-access';
 
@@ -496,6 +497,23 @@ export class DaprPlatformStack extends TerraformStack {
         dependsOn: [this.namespaces.platform[brokersNs], ...(this.vaultAppAccess.kvMount ? [this.vaultAppAccess.kvMount] : [])],
       });
     }
+  }
+
+  /**
+   * Declares the platform's Kafka topics (`KafkaTopicCatalog.topics`) where this stack applies them:
+   * as Strimzi KafkaTopics next to the in-cluster Kafka (`devKafka`), created after it. Managed
+   * Kafka gets no Terraform objects: the platform team's tooling applies the same declarations
+   * (`dist/<env>/kafka-topics.json`). Returns the KafkaTopics, or undefined for managed Kafka.
+   */
+  public declareKafkaTopics(topics: KafkaTopicDeclaration[]): StrimziKafkaTopics | undefined {
+    const brokers = this.devBrokers;
+    if (!brokers?.kafkaCluster) return undefined;
+    return new StrimziKafkaTopics(brokers, 'topics', {
+      topics,
+      clusterName: brokers.kafkaClusterName,
+      namespace: brokers.namespace,
+      dependsOn: [brokers.kafkaCluster],
+    });
   }
 
   /**

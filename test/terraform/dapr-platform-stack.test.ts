@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { App } from 'cdktf';
+import { CleanupPolicy } from '../../constructs/model/kafka-topic';
 import { EnvironmentProfile } from '../../constructs/model/profile';
 import { RootCaSource } from '../../constructs/terraform/sentry-trust-bundle';
 import { DaprPlatformStack, DaprPlatformStackProps } from '../../constructs/terraform/dapr-platform-stack';
@@ -115,6 +116,20 @@ describe('DaprPlatformStack (dev)', () => {
     expect(kv.sort()).toEqual(['secret/data/dapr/kafka', 'secret/data/dapr/redis']);
     const aligned = platformStack('dev', devProps({ devBrokersNamespace: 'data', devKafkaClusterName: 'events' }));
     expect(aligned.devBrokers!.kafkaBrokers).toBe('events-kafka-bootstrap.data.svc.cluster.local:9092');
+  });
+
+  test('declareKafkaTopics: Strimzi KafkaTopics after the in-cluster Kafka; nothing without one (managed Kafka)', () => {
+    const topics = [{ name: 'orders', deadLetter: false, settings: { partitions: 3, replicationFactor: 1, retention: Duration.days(1), cleanupPolicy: CleanupPolicy.DELETE, minInSyncReplicas: 1 } }];
+    const dev = platformStack('dev', devProps({ devRedis: false }));
+    expect(dev.declareKafkaTopics(topics)).toBeDefined();
+    const kafkaTopics = Object.values(resources(synthJson(dev), 'kubernetes_manifest')).filter((m: any) => m.manifest.kind === 'KafkaTopic') as any[];
+    expect(kafkaTopics.map((t) => [t.manifest.metadata.namespace, t.manifest.spec.topicName, t.depends_on])).toEqual([
+      ['dev-brokers', 'orders', ['kubernetes_manifest.dev-brokers_kafka_2F19F2DF']],
+    ]);
+    for (const stack of [platformStack('dev', devProps({ devKafka: false })), platformStack('prod', prodProps())]) {
+      expect(stack.declareKafkaTopics(topics)).toBeUndefined();
+      expect(Object.values(resources(synthJson(stack), 'kubernetes_manifest')).filter((m: any) => m.manifest.kind === 'KafkaTopic')).toEqual([]);
+    }
   });
 
   test('exactly the declared brokers: none by default, Kafka only, Redis only', () => {
