@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Compiles the public API of the library (constructs/index.ts) with jsii, to prove that it stays
-# within what jsii can expose to Go, .NET, Java and Python (cdk8s and cdktf reach those languages
-# through jsii).
+# Compiles the public API of the app-team package @dapr-platform/constructs (constructs/index.ts)
+# with jsii, to prove that it stays within what jsii can expose to Go, .NET, Java and Python
+# (cdk8s reaches those languages through jsii).
 #
 # jsii writes its own tsconfig.json and a .jsii assembly into the package root, and requires every
 # non-jsii runtime dependency to be bundled, so it runs in a scratch copy: constructs/ (without the
-# policy engine, a TypeScript-only entry point outside the jsii surface) and imports/, with a
+# policy engine and ./internal, TypeScript-only entry points outside the jsii surface, and without
+# constructs/terraform/, the other package) and imports/, with a
 # package.json derived from ours (scripts/jsii-package.js) and our node_modules linked in.
 #
 #   bash scripts/jsii-check.sh            # compile; exit 1 on any jsii error
@@ -16,7 +17,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/jsii-check.XXXXXX")"
 if [ "${KEEP:-}" = "1" ]; then echo "scratch: $work"; else trap 'rm -rf "$work"' EXIT; fi
 
 mkdir -p "$work/constructs"
-(cd "$root/constructs" && tar --exclude=./policy -cf - .) | (cd "$work/constructs" && tar -xf -)
+(cd "$root/constructs" && tar --exclude=./policy --exclude=./terraform --exclude=./internal.ts -cf - .) | (cd "$work/constructs" && tar -xf -)
 cp -R "$root/imports" "$work/imports"
 cp "$root/README.md" "$work/README.md"
 ln -s "$root/node_modules" "$work/node_modules"
