@@ -23,3 +23,5 @@ export type { Topology } from './synth/topology';
 export { topologyMarkdown, topologyOf } from './synth/topology';
 export type { VersionLock } from './synth/version-lock';
 export { readVersionLock, runningVersion, versionLockText } from './synth/version-lock';
+// The policy engine's entry points the pipeline runs (also `@dapr-platform/constructs/policy`).
+export { checkDocuments, documentsFromObjects, Severity } from './policy/engine';

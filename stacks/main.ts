@@ -9,6 +9,7 @@
  * It reads the Dapr version each environment runs from the version lock (stacks/dapr-versions.lock.json),
  * refuses unsupported steps to the pinned version, and writes the pinned versions back.
  */
+import { formatSynthErrors } from '@dapr-platform/constructs';
 import { EnvironmentSynthResult, IPlatformEnvironment, PlatformSynth, PlatformSynthCli, PlatformSynthOptions } from '@dapr-platform/terraform';
 import { ENVIRONMENTS, EnvironmentSpec } from './environments';
 import { buildPlatform, Platform } from './platform';
@@ -22,7 +23,7 @@ export const DEFAULT_ISSUER_RECORD = 'stacks/sentry-issuers.json';
 export function referenceEnvironments(declared?: Map<string, Platform>): IPlatformEnvironment[] {
   return ENVIRONMENTS.map((env) => ({
     name: env.name,
-    build: ({ k8sApp, tfApp, runningDaprVersion }) => {
+    declare: ({ k8sApp, tfApp, runningDaprVersion }) => {
       const platform = buildPlatform(k8sApp, env);
       declared?.set(env.name, platform);
       return { chart: platform.chart, stack: addTerraformStack(tfApp, env, platform, runningDaprVersion), kafkaTopics: platform.topics };
@@ -39,16 +40,24 @@ export interface EnvironmentOutput extends EnvironmentSynthResult {
 /** The pipeline's options without the environments; the lock and the issuer record default to the committed ones. */
 export type SynthOptions = Omit<PlatformSynthOptions, 'environments'>;
 
-/** Builds, validates and (optionally) writes the reference platform's environments. */
+/** Thrown by {@link synthesize} when the model is invalid: carries every error of every environment. */
+export class SynthError extends Error {
+  public constructor(public readonly errors: string[]) {
+    super(formatSynthErrors(errors));
+  }
+}
+
+/** Builds, validates and (optionally) writes the reference platform's environments; throws {@link SynthError}. */
 export function synthesize(options: SynthOptions): EnvironmentOutput[] {
   const declared = new Map<string, Platform>();
-  const results = PlatformSynth.synthesize({
+  const result = PlatformSynth.synthesize({
     versionLock: DEFAULT_VERSION_LOCK,
     issuerRecord: DEFAULT_ISSUER_RECORD,
     ...options,
     environments: referenceEnvironments(declared),
   });
-  return results.map((r) => ({ ...r, env: ENVIRONMENTS.find((e) => e.name === r.name)!, platform: declared.get(r.name)! }));
+  if (result.errors.length) throw new SynthError(result.errors);
+  return result.environments.map((r) => ({ ...r, env: ENVIRONMENTS.find((e) => e.name === r.name)!, platform: declared.get(r.name)! }));
 }
 
 /** dist/<env>/kafka-topics.json of a reference environment. */

@@ -68,13 +68,14 @@ describe('payments-platform: the public API only', () => {
 });
 
 describe('payments-platform: synthesized in memory', () => {
-  const results = PlatformSynth.synthesize({
+  const synth = PlatformSynth.synthesize({
     environments: PAYMENTS_ENVIRONMENTS,
     write: false,
     versionLock: path.join(EXAMPLE, 'dapr-versions.lock.json'),
     issuerRecord: path.join(scratch, 'sentry-issuers.json'),
     now: new Date('2026-06-01T00:00:00Z'),
   });
+  const results = synth.environments;
   const env = (name: string) => results.find((r) => r.name === name)!;
   const objects = (name: string, kind: string) => env(name).manifests.filter((m) => m.kind === kind);
   const one = (name: string, kind: string, objectName: string) => {
@@ -86,6 +87,7 @@ describe('payments-platform: synthesized in memory', () => {
   const file = (name: string, f: string) => env(name).files.find((x) => x.file === f)!.content;
 
   test('dev and prod, its own namespace and trust domains', () => {
+    expect(synth.errors).toEqual([]);
     expect(results.map((r) => [r.name, r.summary.profile, r.summary.workloads, r.summary.pods])).toEqual([
       ['dev', 'dev', 4, 4],
       ['prod', 'prod', 4, 12],
@@ -215,7 +217,7 @@ describe('payments-platform: written output', () => {
     const out = fs.mkdtempSync(path.join(scratch, 'written-'));
     const lock = path.join(out, 'lock.json');
     fs.copyFileSync(path.join(EXAMPLE, 'dapr-versions.lock.json'), lock);
-    PlatformSynth.synthesize({
+    const written = PlatformSynth.synthesize({
       environments: PAYMENTS_ENVIRONMENTS,
       distDir: path.join(out, 'dist'),
       cdktfOutDir: path.join(out, 'cdktf.out'),
@@ -223,6 +225,7 @@ describe('payments-platform: written output', () => {
       updateVersionLock: true,
       issuerRecord: path.join(out, 'sentry-issuers.json'),
     });
+    expect(written.errors).toEqual([]);
     expect(fs.readFileSync(lock, 'utf8')).toBe(fs.readFileSync(path.join(EXAMPLE, 'dapr-versions.lock.json'), 'utf8'));
     for (const name of ['dev', 'prod']) {
       let text = '';

@@ -22,13 +22,13 @@ import {
 } from '@dapr-platform/constructs';
 import {
   DaprPlatformStack,
-  EnvironmentBuildContext,
+  EnvironmentContext,
   HaDecision,
   IPlatformEnvironment,
   KubernetesApiCa,
   PlatformSynth,
   PlatformSynthCli,
-  SynthError,
+  PlatformSynthOptions,
 } from '@dapr-platform/terraform';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dapr-platform-synth-'));
@@ -39,7 +39,7 @@ function recordsEnvironment(name: string, profile: EnvironmentProfile, overrides
   const strict = profile !== EnvironmentProfile.DEV;
   return {
     name,
-    build: (ctx: EnvironmentBuildContext) => {
+    declare: (ctx: EnvironmentContext) => {
       const mtls = new MtlsPolicy({ controlPlaneTrustDomain: `records-${name}.local`, controlPlaneNamespace: 'dapr-system' });
       const chart = new DaprChart(overrides.chartScope ?? ctx.k8sApp, name, {
         namespace: 'records',
@@ -85,8 +85,15 @@ function recordsEnvironment(name: string, profile: EnvironmentProfile, overrides
 
 const RECORDS = [recordsEnvironment('dev', EnvironmentProfile.DEV), recordsEnvironment('prod', EnvironmentProfile.PROD)];
 
+/** The environments of a synth that must succeed. */
+function synthesized(options: PlatformSynthOptions) {
+  const result = PlatformSynth.synthesize(options);
+  expect(result.errors).toEqual([]);
+  return result.environments;
+}
+
 describe('PlatformSynth: a platform with PostgreSQL state and no pub/sub', () => {
-  const results = PlatformSynth.synthesize({ environments: RECORDS, write: false, issuerRecord: path.join(scratch, 'none.json'), now: new Date('2026-01-01T00:00:00Z') });
+  const results = synthesized({ environments: RECORDS, write: false, issuerRecord: path.join(scratch, 'none.json'), now: new Date('2026-01-01T00:00:00Z') });
   const byName = (n: string) => results.find((r) => r.name === n)!;
 
   test('synthesizes both environments: its own components only, no Kafka or Redis anywhere, no kafka-topics.json', () => {
@@ -136,7 +143,7 @@ describe('PlatformSynth: writing', () => {
     const out = fs.mkdtempSync(path.join(scratch, 'write-'));
     const lock = path.join(out, 'lock.json');
     fs.writeFileSync(lock, JSON.stringify({ environments: { dev: DaprVersion.LATEST.version } }));
-    const results = PlatformSynth.synthesize({
+    const results = synthesized({
       environments: RECORDS,
       only: ['prod'],
       distDir: path.join(out, 'dist'),
@@ -154,7 +161,7 @@ describe('PlatformSynth: writing', () => {
 
   test('write: false writes no file (cdktf\'s App creates its empty folders when constructed)', () => {
     const out = path.join(scratch, 'nothing');
-    PlatformSynth.synthesize({ environments: RECORDS, distDir: path.join(out, 'dist'), cdktfOutDir: path.join(out, 'cdktf.out'), write: false, issuerRecord: path.join(out, 'none.json') });
+    synthesized({ environments: RECORDS, distDir: path.join(out, 'dist'), cdktfOutDir: path.join(out, 'cdktf.out'), write: false, issuerRecord: path.join(out, 'none.json') });
     const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
     expect(fs.existsSync(path.join(out, 'dist'))).toBe(false);
     expect(files(out)).toEqual([]);
@@ -163,13 +170,9 @@ describe('PlatformSynth: writing', () => {
 
 describe('PlatformSynth: bad input fails with every error and its fix', () => {
   const run = (environments: IPlatformEnvironment[], extra: { only?: string[]; updateVersionLock?: boolean } = {}) => {
-    try {
-      PlatformSynth.synthesize({ environments, write: false, issuerRecord: path.join(scratch, 'none.json'), ...extra });
-    } catch (e) {
-      if (e instanceof SynthError) return e.errors;
-      throw e;
-    }
-    return [];
+    const result = PlatformSynth.synthesize({ environments, write: false, issuerRecord: path.join(scratch, 'none.json'), ...extra });
+    expect(result.errors.length === 0 || result.environments.length === 0).toBe(true);
+    return result.errors;
   };
 
   test('unknown and duplicate environments, a lock update without a lock: all at once', () => {
@@ -180,11 +183,23 @@ describe('PlatformSynth: bad input fails with every error and its fix', () => {
     ]);
   });
 
+  test('a malformed issuer record or a missing version lock is an error naming the file and the fix', () => {
+    const bad = path.join(scratch, 'bad-issuers.json');
+    fs.writeFileSync(bad, JSON.stringify({ environments: { prod: { rotation: 'one' } } }));
+    const missing = path.join(scratch, 'no-lock.json');
+    expect(PlatformSynth.synthesize({ environments: RECORDS, write: false, issuerRecord: bad }).errors).toEqual([
+      `${bad}: environment 'prod' needs {"rotation": <number>, "notAfter": "<RFC 3339>"}: run 'node scripts/record-issuer.js --env prod'.`,
+    ]);
+    expect(PlatformSynth.synthesize({ environments: RECORDS, write: false, versionLock: missing }).errors).toEqual([
+      `version lock ${missing} is missing: restore it (git checkout -- ${missing}); it records the Dapr version each environment runs.`,
+    ]);
+  });
+
   test('a stack with another id and a chart outside the given app are named, with the validation errors of both planes', () => {
     const foreign = new K8sApp();
     const errors = run([recordsEnvironment('dev', EnvironmentProfile.DEV, { stackId: 'development', chartScope: foreign })]);
     expect(errors).toEqual([
-      "dev: [dev] the environment's DaprChart is not in the k8sApp the build was given: declare it with context.k8sApp as its scope.",
+      "dev: [dev] the environment's DaprChart is not in the k8sApp declare() was given: declare it with context.k8sApp as its scope.",
       "dev: [development] the environment's DaprPlatformStack has id 'development': give it the environment's name ('dev'), the folder cdktf.out/stacks/dev/.",
     ]);
   });
@@ -193,14 +208,14 @@ describe('PlatformSynth: bad input fails with every error and its fix', () => {
     const other = new TfApp({ outdir: path.join(scratch, 'other'), skipValidation: true });
     const env: IPlatformEnvironment = {
       name: 'dev',
-      build: (ctx) => {
-        const d = RECORDS[0].build(ctx);
+      declare: (ctx) => {
+        const d = RECORDS[0].declare(ctx);
         const stray = new DaprPlatformStack(other, 'dev', { ...strayProps(d.stack) });
         return { chart: d.chart, stack: stray };
       },
     };
     expect(run([env])).toEqual([
-      "dev: [dev] the environment's DaprPlatformStack is not in the tfApp the build was given: declare it with context.tfApp as its scope.",
+      "dev: [dev] the environment's DaprPlatformStack is not in the tfApp declare() was given: declare it with context.tfApp as its scope.",
     ]);
   });
 });

@@ -2,8 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { SynthError } from '@dapr-platform/terraform';
-import { EnvironmentOutput, main, synthesize } from '../stacks/main';
+import { EnvironmentOutput, main, synthesize, SynthError } from '../stacks/main';
 import { groupManifests } from '../constructs/synth/manifest-files';
 import { snapshotTree } from './file-tree';
 

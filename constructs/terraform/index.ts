@@ -34,14 +34,14 @@ export { TerraformSecret } from './terraform-secret';
 export { VaultAgentInjector, VaultAgentInjectorProps } from './vault-agent-injector';
 export { VaultAppAccess, VaultAppAccessProps } from './vault-app-access';
 export {
-  EnvironmentBuildContext,
+  EnvironmentContext,
   EnvironmentDeclaration,
   EnvironmentSynthResult,
   IPlatformEnvironment,
   OutputFile,
   PlatformSynth,
   PlatformSynthOptions,
-  SynthError,
+  PlatformSynthResult,
   SynthWarning,
 } from './platform-synth';
 export { ISynthCliOutput, PlatformSynthCli } from './platform-synth-cli';

@@ -1,5 +1,6 @@
+import { formatSynthErrors } from '@dapr-platform/constructs';
+import { PlatformSynth, PlatformSynthOptions } from './platform-synth';
 import { formatSummary } from './synth-summary';
-import { PlatformSynth, PlatformSynthOptions, SynthError } from './platform-synth';
 
 /** Where {@link PlatformSynthCli.run} prints (the process's stdout and stderr by default). */
 export interface ISynthCliOutput {
@@ -27,44 +28,39 @@ export class PlatformSynthCli {
    */
   public static run(options: PlatformSynthOptions, argv: string[], output?: ISynthCliOutput): number {
     const out = output ?? CONSOLE;
-    try {
-      const effective = PlatformSynthCli.parse(options, argv);
-      const results = PlatformSynth.synthesize(effective);
-      for (const r of results) {
-        out.log(formatSummary(r.summary));
-        for (const w of r.warnings) out.log(`  warning [${w.ruleId}] ${w.object}: ${w.message}`);
-        out.log('');
-      }
-      out.log(`Synthesized ${results.map((r) => r.name).join(', ')}. Commit ${effective.distDir}/; CI applies ${effective.cdktfOutDir}/stacks/<env> with 'cdktf deploy'.`);
-      return 0;
-    } catch (e) {
-      if (e instanceof SynthError) {
-        out.error(e.message);
-        return 1;
-      }
-      throw e;
+    const parsed = parseFlags(options, argv);
+    const result = 'errors' in parsed ? { errors: parsed.errors, environments: [] } : PlatformSynth.synthesize(parsed.options);
+    if ('errors' in parsed || result.errors.length) {
+      out.error(formatSynthErrors(result.errors));
+      return 1;
     }
+    const effective = parsed.options;
+    for (const r of result.environments) {
+      out.log(formatSummary(r.summary));
+      for (const w of r.warnings) out.log(`  warning [${w.ruleId}] ${w.object}: ${w.message}`);
+      out.log('');
+    }
+    out.log(`Synthesized ${result.environments.map((r) => r.name).join(', ')}. Commit ${effective.distDir}/; CI applies ${effective.cdktfOutDir}/stacks/<env> with 'cdktf deploy'.`);
+    return 0;
   }
+}
 
-  /** The options with the flags applied: files are written, and a version lock is written back. */
-  private static parse(options: PlatformSynthOptions, argv: string[]): PlatformSynthOptions {
-    const only: string[] = [];
-    let distDir = options.distDir ?? 'dist';
-    let cdktfOutDir = options.cdktfOutDir ?? 'cdktf.out';
-    let versionLock = options.versionLock;
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i];
-      const value = () => {
-        const v = argv[++i];
-        if (v === undefined) throw new SynthError([`${a} needs a value`]);
-        return v;
-      };
-      if (a === '--env') only.push(...value().split(','));
-      else if (a === '--dist') distDir = value();
-      else if (a === '--cdktf-out') cdktfOutDir = value();
-      else if (a === '--version-lock') versionLock = value();
-      else throw new SynthError([`unknown argument '${a}': use ${USAGE}`]);
-    }
-    return { ...options, only: only.length ? only : options.only, distDir, cdktfOutDir, write: true, versionLock, updateVersionLock: versionLock !== undefined };
+/** The options with the flags applied (files are written, and a version lock is written back), or the flag's error. */
+function parseFlags(options: PlatformSynthOptions, argv: string[]): { options: PlatformSynthOptions } | { errors: string[] } {
+  const only: string[] = [];
+  let distDir = options.distDir ?? 'dist';
+  let cdktfOutDir = options.cdktfOutDir ?? 'cdktf.out';
+  let versionLock = options.versionLock;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const isFlag = ['--env', '--dist', '--cdktf-out', '--version-lock'].includes(a);
+    if (!isFlag) return { errors: [`unknown argument '${a}': use ${USAGE}`] };
+    const v = argv[++i];
+    if (v === undefined) return { errors: [`${a} needs a value`] };
+    if (a === '--env') only.push(...v.split(','));
+    else if (a === '--dist') distDir = v;
+    else if (a === '--cdktf-out') cdktfOutDir = v;
+    else versionLock = v;
   }
+  return { options: { ...options, only: only.length ? only : options.only, distDir, cdktfOutDir, write: true, versionLock, updateVersionLock: versionLock !== undefined } };
 }

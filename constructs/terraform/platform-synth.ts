@@ -9,13 +9,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App as K8sApp } from 'cdk8s';
 import { App as TfApp } from 'cdktf';
-import { DaprChart, DaprVersion, formatSynthErrors, KafkaTopicCatalog, validationErrors } from '@dapr-platform/constructs';
+import { DaprChart, DaprVersion, KafkaTopicCatalog, validationErrors } from '@dapr-platform/constructs';
 import {
+  checkDocuments,
+  documentsFromObjects,
   groupManifests,
   issuerExpiryWarnings,
   readIssuerRecords,
   readVersionLock,
   runningVersion,
+  Severity,
   toYaml,
   topologyMarkdown,
   topologyOf,
@@ -23,16 +26,15 @@ import {
   versionLockText,
   writeFiles,
 } from '@dapr-platform/constructs/internal';
-import { checkDocuments, documentsFromObjects, Severity } from '@dapr-platform/constructs/policy';
 import { DaprPlatformStack } from './dapr-platform-stack';
 import { StrimziKafkaTopics } from './strimzi-kafka-topics';
 import { countBy, EnvironmentSummary, resourceTotals, terraformResources } from './synth-summary';
 
 /** What the pipeline hands a platform to declare one environment in. */
-export interface EnvironmentBuildContext {
+export interface EnvironmentContext {
   /** The environment's name: the Terraform stack's id and the folder `dist/<name>/`. */
   readonly name: string;
-  /** The environment's own cdk8s App: declare the environment's {@link DaprChart} in it. */
+  /** The environment's own cdk8s App: declare the environment's `DaprChart` in it. */
   readonly k8sApp: K8sApp;
   /** The cdktf App of all environments: declare the environment's {@link DaprPlatformStack} in it, with id `name`. */
   readonly tfApp: TfApp;
@@ -48,7 +50,7 @@ export interface EnvironmentBuildContext {
 export interface EnvironmentDeclaration {
   /** The Kubernetes half. Its profile, Dapr version and namespace are the environment's. */
   readonly chart: DaprChart;
-  /** The Terraform half, in `EnvironmentBuildContext.tfApp` with the environment's name as id. */
+  /** The Terraform half, in `EnvironmentContext.tfApp` with the environment's name as id. */
   readonly stack: DaprPlatformStack;
   /**
    * The declared Kafka topics, written to `dist/<env>/kafka-topics.json` (applied by
@@ -63,7 +65,7 @@ export interface IPlatformEnvironment {
   /** The environment's name (`dev`, `prod`, ...): a short DNS label. */
   readonly name: string;
   /** Declares the environment's two halves in the apps of `context`. */
-  build(context: EnvironmentBuildContext): EnvironmentDeclaration;
+  declare(context: EnvironmentContext): EnvironmentDeclaration;
 }
 
 /** Options of {@link PlatformSynth.synthesize}. */
@@ -155,16 +157,19 @@ export interface EnvironmentSynthResult {
   readonly warnings: SynthWarning[];
 }
 
-/** Thrown when the model is invalid: carries every error of every environment. */
-export class SynthError extends Error {
-  /** Every error, one per root cause, each naming the construct path (or object), the bad value and the fix. */
-  public readonly errors: string[];
-
-  public constructor(errors: string[]) {
-    super(formatSynthErrors(errors));
-    this.errors = errors;
-  }
+/** What {@link PlatformSynth.synthesize} did: the environments, or every error and nothing written. */
+export interface PlatformSynthResult {
+  /**
+   * Every error of every environment, one per root cause, each naming the construct path (or the
+   * object), the bad value and the fix (`formatSynthErrors` prints them). When there is any, nothing
+   * was written and `environments` is empty.
+   */
+  readonly errors: string[];
+  /** What each selected environment produced, in the order of `PlatformSynthOptions.environments`. */
+  readonly environments: EnvironmentSynthResult[];
 }
+
+const failed = (errors: string[]): PlatformSynthResult => ({ errors, environments: [] });
 
 /**
  * The apps synth declares environments in: a cdk8s App per environment and one cdktf App for all.
@@ -185,11 +190,11 @@ function newTfApp(cdktfOutDir: string): TfApp {
 /** The synth pipeline of a platform (see {@link PlatformSynthOptions}); the CLI around it is {@link PlatformSynthCli}. */
 export class PlatformSynth {
   /**
-   * Builds, validates, checks and (unless `write` is false) writes the selected environments.
-   * Throws {@link SynthError} with every error of every environment when the model is invalid,
-   * before anything is written.
+   * Builds, validates, checks and (unless `write` is false) writes the selected environments. When
+   * the model (or the options) are invalid it writes nothing and returns every error of every
+   * environment: the construct errors of both planes, then the policy engine's.
    */
-  public static synthesize(options: PlatformSynthOptions): EnvironmentSynthResult[] {
+  public static synthesize(options: PlatformSynthOptions): PlatformSynthResult {
     const distDir = options.distDir ?? 'dist';
     const cdktfOutDir = options.cdktfOutDir ?? 'cdktf.out';
     const write = options.write ?? true;
@@ -201,7 +206,7 @@ export class PlatformSynth {
     const unknown = (options.only ?? []).filter((n) => !names.includes(n));
     if (unknown.length) setupErrors.push(`unknown environment(s) ${unknown.join(', ')}: use one of ${names.join(', ')}`);
     if (options.updateVersionLock && options.versionLock === undefined) setupErrors.push('updateVersionLock is set without a versionLock: name the lock file (versionLock) or drop updateVersionLock.');
-    if (setupErrors.length) throw new SynthError(setupErrors);
+    if (setupErrors.length) return failed(setupErrors);
     const envs = all.filter((e) => !options.only?.length || options.only.includes(e.name));
 
     let lock: VersionLock | undefined;
@@ -212,14 +217,21 @@ export class PlatformSynth {
         lock = readVersionLock(lockFile);
         for (const e of envs) running.set(e.name, runningVersion(lock, e.name, lockFile));
       } catch (e) {
-        throw new SynthError([(e as Error).message]);
+        return failed([(e as Error).message]);
       }
+    }
+    const recordFile = options.issuerRecord ?? 'sentry-issuers.json';
+    let records: ReturnType<typeof readIssuerRecords>;
+    try {
+      records = readIssuerRecords(recordFile);
+    } catch (e) {
+      return failed([(e as Error).message]);
     }
 
     const tfApp = newTfApp(cdktfOutDir);
     const built = envs.map((env) => {
       const k8sApp = newK8sApp(distDir, env.name);
-      const declaration = env.build({ name: env.name, k8sApp, tfApp, runningDaprVersion: running.get(env.name) });
+      const declaration = env.declare({ name: env.name, k8sApp, tfApp, runningDaprVersion: running.get(env.name) });
       return { name: env.name, k8sApp, declaration };
     });
 
@@ -229,7 +241,7 @@ export class PlatformSynth {
       ...built.flatMap((b) => validationErrors(b.k8sApp).map((e) => `${b.name}: ${e}`)),
       ...validationErrors(tfApp),
     ];
-    if (errors.length) throw new SynthError(errors);
+    if (errors.length) return failed(errors);
 
     // The policy engine reads the synthesized documents of both planes, as `npm run check` does.
     const rendered = built.map((b) => ({ ...b, manifests: b.declaration.chart.toJson(), terraform: b.declaration.stack.toTerraform() }));
@@ -248,11 +260,9 @@ export class PlatformSynth {
         result.findings.filter((f) => f.severity !== Severity.ERROR).map((f) => ({ ruleId: f.ruleId, object: f.object, file: f.file, message: f.message, link: f.link })),
       );
     }
-    if (policyErrors.length) throw new SynthError(policyErrors);
+    if (policyErrors.length) return failed(policyErrors);
 
     // The committed Sentry issuer's expiry (environments with a Vault CA): warnings, not errors.
-    const recordFile = options.issuerRecord ?? 'sentry-issuers.json';
-    const records = readIssuerRecords(recordFile);
     for (const b of built) {
       const bundle = b.declaration.stack.sentryTrustBundle;
       if (!bundle) continue;
@@ -267,7 +277,7 @@ export class PlatformSynth {
     if (write && options.updateVersionLock && lock) {
       fs.writeFileSync(options.versionLock!, versionLockText(lock, Object.fromEntries(built.map((b) => [b.name, b.declaration.chart.settings.daprVersion.version]))));
     }
-    return rendered.map(({ name, declaration, manifests, terraform }) => {
+    const environments = rendered.map(({ name, declaration, manifests, terraform }): EnvironmentSynthResult => {
       const { chart, stack, kafkaTopics } = declaration;
       const topology = topologyOf(chart, name, chart.namespace ?? 'default');
       const files: OutputFile[] = [
@@ -297,6 +307,7 @@ export class PlatformSynth {
       };
       return { name, declaration, manifests, terraform, summary, files, warnings: warnings.get(name) ?? [] };
     });
+    return { errors: [], environments };
   }
 
   /**
@@ -322,10 +333,10 @@ function strimziTopicsIn(stack: DaprPlatformStack): boolean {
 function declarationErrors(name: string, k8sApp: K8sApp, tfApp: TfApp, d: EnvironmentDeclaration): string[] {
   const errors: string[] = [];
   if (d.chart.node.root !== k8sApp) {
-    errors.push(`${name}: [${d.chart.node.path}] the environment's DaprChart is not in the k8sApp the build was given: declare it with context.k8sApp as its scope.`);
+    errors.push(`${name}: [${d.chart.node.path}] the environment's DaprChart is not in the k8sApp declare() was given: declare it with context.k8sApp as its scope.`);
   }
   if (d.stack.node.root !== tfApp) {
-    errors.push(`${name}: [${d.stack.node.path}] the environment's DaprPlatformStack is not in the tfApp the build was given: declare it with context.tfApp as its scope.`);
+    errors.push(`${name}: [${d.stack.node.path}] the environment's DaprPlatformStack is not in the tfApp declare() was given: declare it with context.tfApp as its scope.`);
   }
   if (d.stack.node.id !== name) {
     errors.push(`${name}: [${d.stack.node.path}] the environment's DaprPlatformStack has id '${d.stack.node.id}': give it the environment's name ('${name}'), the folder cdktf.out/stacks/${name}/.`);

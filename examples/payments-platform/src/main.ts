@@ -13,7 +13,7 @@ import { addPaymentsStack } from './terraform';
 /** The payments platform's environments as the pipeline takes them. */
 export const PAYMENTS_ENVIRONMENTS: IPlatformEnvironment[] = ENVIRONMENTS.map((env) => ({
   name: env.name,
-  build: ({ k8sApp, tfApp, runningDaprVersion }) => {
+  declare: ({ k8sApp, tfApp, runningDaprVersion }) => {
     const platform = buildPayments(k8sApp, env);
     return { chart: platform.chart, stack: addPaymentsStack(tfApp, env, platform, runningDaprVersion), kafkaTopics: platform.topics };
   },
