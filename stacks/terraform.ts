@@ -14,7 +14,9 @@ import { Platform } from './platform';
  */
 export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Platform, runningDaprVersion?: DaprVersion): DaprPlatformStack {
   const r = env.controlPlaneResources;
-  const devBrokerNs = env.redis.inCluster ? env.redis.host.split('.')[1] : undefined;
+  // The in-cluster brokers' namespace, from their addresses (`<service>.<namespace>.svc...`).
+  const inClusterHost = env.redis.inCluster ? env.redis.host : env.kafka.inCluster ? env.kafka.brokers[0] : undefined;
+  const devBrokerNs = inClusterHost?.split('.')[1];
   const stack = new DaprPlatformStack(app, env.name, {
     profile: env.profile,
     daprVersion: env.daprVersion,
@@ -55,6 +57,6 @@ export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Plat
     stateKmsKeyId: env.terraformState?.kmsKeyId,
   });
   // In-cluster Kafka (dev) creates no topic on first use: the declared topics as Strimzi KafkaTopics.
-  stack.declareKafkaTopics(platform.topics.topics);
+  if (env.kafka.inCluster) stack.declareKafkaTopics(platform.topics.topics);
   return stack;
 }
