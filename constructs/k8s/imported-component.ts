@@ -1,6 +1,8 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IDaprApp } from '../model/dapr-app';
 import { ISecretStore, SecretRef } from '../model/secret-ref';
+import { grantedTopicsOf, renderTopicScopes, TopicDirection, TopicGrant, TopicGrantSet, topicScopesKey } from '../model/topic-grant';
+import { didYouMean, quoteList } from '../policy/util';
 import { ComponentEndpoint, IPubSub, IStateStore } from './dapr-component';
 
 /** Props of {@link ImportedComponent}. */
@@ -30,6 +32,23 @@ export interface ImportedComponentProps {
    * @default - it reads no secrets
    */
   readonly secretRefs?: SecretRef[];
+  /**
+   * For a pub/sub: the topic grants it has where it is declared. Its `publishingScopes` and
+   * `subscriptionScopes` list every app in its scopes with exactly these topics, as `KafkaPubSub`
+   * renders them (`billing=shipment-created-dlq;shipping=`): read them from the platform's
+   * manifests or contract. `grantPublish`/`grantSubscribe` of a topic not listed for the app fail
+   * synth, naming the entry to add where the component is declared.
+   * @default - not known here: publishing or subscribing through the component fails synth until
+   * the grants are given (or `unrestrictedTopics` says it has none)
+   */
+  readonly grantedTopics?: TopicGrant[];
+  /**
+   * For a pub/sub declared without `publishingScopes`, `subscriptionScopes`, `allowedTopics` and
+   * `protectedTopics`: daprd then lets every app in its scopes publish and subscribe to every topic,
+   * so no topic grant is checked.
+   * @default false
+   */
+  readonly unrestrictedTopics?: boolean;
 }
 
 /**
@@ -46,6 +65,10 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
   public readonly endpoints: ComponentEndpoint[];
   private readonly declaredScopes: string[];
   private readonly requested = new Map<string, IDaprApp>();
+  private readonly declaredGrants?: TopicGrantSet;
+  private readonly unrestrictedTopics: boolean;
+  private readonly grants = new TopicGrantSet();
+  private readonly grantRequesters = new Map<string, string>();
 
   public constructor(scope: Construct, id: string, props: ImportedComponentProps) {
     super(scope, id);
@@ -56,15 +79,19 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
     this.endpoints = props.endpoints ?? [];
     this.secretRefs = [...(props.secretRefs ?? [])];
     this.declaredScopes = [...props.scopes].sort();
+    this.declaredGrants = props.grantedTopics ? new TopicGrantSet(props.grantedTopics) : undefined;
+    this.unrestrictedTopics = props.unrestrictedTopics ?? false;
     this.node.addValidation({
-      validate: () =>
-        [...this.requested.values()]
+      validate: () => [
+        ...[...this.requested.values()]
           .filter((app) => !this.declaredScopes.includes(app.appId))
           .map(
             (app) =>
               `${this.componentType} component '${this.componentName}' (declared elsewhere) is not scoped to app '${app.appId}', which uses it: ` +
               `add '${app.appId}' to its scopes where it is declared.`,
           ),
+        ...this.topicGrantErrors(),
+      ],
     });
   }
 
@@ -81,11 +108,62 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
     }
   }
 
-  public grantPublish(app: IDaprApp, _topic: string): void {
-    this.addScope(app);
+  public grantPublish(app: IDaprApp, topic: string): void {
+    this.grant(app, topic, TopicDirection.PUBLISH);
   }
 
-  public grantSubscribe(app: IDaprApp, _topic: string): void {
+  public grantSubscribe(app: IDaprApp, topic: string): void {
+    this.grant(app, topic, TopicDirection.SUBSCRIBE);
+  }
+
+  /** The grants this code asked for (`grantPublish`/`grantSubscribe`), sorted by app-id, direction and topic. */
+  public get topicGrants(): TopicGrant[] {
+    return this.grants.list();
+  }
+
+  /** The grants the component has where it is declared (`grantedTopics`), sorted; undefined if not given. */
+  public get grantedTopics(): TopicGrant[] | undefined {
+    return this.declaredGrants?.list();
+  }
+
+  private grant(app: IDaprApp, topic: string, direction: TopicDirection): void {
     this.addScope(app);
+    const grant = { appId: app.appId, topic, direction };
+    if (!this.grants.has(grant)) {
+      const path = (app as Partial<IConstruct>).node?.path;
+      if (path) this.grantRequesters.set(`${app.appId}/${direction}/${topic}`, path);
+    }
+    this.grants.add(grant);
+  }
+
+  /** A grant asked for that the component does not have where it is declared: one error per grant (or one if its grants are unknown). */
+  private topicGrantErrors(): string[] {
+    const what = `${this.componentType} component '${this.componentName}' (declared elsewhere)`;
+    const asked = this.grants.list();
+    if (this.unrestrictedTopics && this.declaredGrants) {
+      return [`${what}: both grantedTopics and unrestrictedTopics are given: give grantedTopics if it sets publishingScopes/subscriptionScopes, unrestrictedTopics: true if it sets none.`];
+    }
+    if (asked.length === 0 || this.unrestrictedTopics) return [];
+    const declared = this.declaredGrants;
+    if (!declared) {
+      return [
+        `${what}: its topic grants are not known here, so the topics asked for (${asked.map((g) => `${g.appId} ${g.direction === TopicDirection.PUBLISH ? 'publishes to' : 'subscribes to'} '${g.topic}'`).join(', ')}) cannot be checked: ` +
+          `pass grantedTopics (its publishingScopes/subscriptionScopes where it is declared), or unrestrictedTopics: true if it sets none of publishingScopes, subscriptionScopes, allowedTopics, protectedTopics.`,
+      ];
+    }
+    const all = declared.list();
+    return asked
+      .filter((g) => !declared.has(g))
+      .map((g) => {
+        const key = topicScopesKey(g.direction);
+        const has = grantedTopicsOf(all, g.appId, g.direction);
+        const requester = this.grantRequesters.get(`${g.appId}/${g.direction}/${g.topic}`);
+        const wanted = renderTopicScopes([g.appId], [...all, g], g.direction);
+        return (
+          `${what} does not let app '${g.appId}' ${g.direction} to topic '${g.topic}'${requester ? ` (asked for at ${requester})` : ''}: ` +
+          `its ${key} give '${g.appId}' ${has.length ? `only ${quoteList(has)}` : 'no topic'}${didYouMean(g.topic, has)}, so daprd refuses it and the app silently ${g.direction === TopicDirection.SUBSCRIBE ? 'never receives the events' : 'cannot publish'}: ` +
+          `fix the topic, or have the platform change the entry to '${wanted}' in ${key} where the component is declared (and add the grant to grantedTopics here).`
+        );
+      });
   }
 }
