@@ -1,8 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
 import { IDaprApp } from '../model/dapr-app';
 import { ISecretStore, SecretRef } from '../model/secret-ref';
+import { didYouMean, quoteList } from '../model/suggest';
 import { grantedTopicsOf, renderTopicScopes, TopicDirection, TopicGrant, TopicGrantSet, topicScopesKey } from '../model/topic-grant';
-import { didYouMean, quoteList } from '../policy/util';
 import { ComponentEndpoint, IPubSub, IStateStore } from './dapr-component';
 
 /** Props of {@link ImportedComponent}. */
