@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../constructs/policy/cli';
 import { COMPONENT_TOPIC_SCOPES_WELL_FORMED } from '../../constructs/policy/rules/components';
 import { SUBSCRIPTION_DEAD_LETTER_GRANTED, SUBSCRIPTION_TOPIC_GRANTED } from '../../constructs/policy/rules/subscriptions';
 import { findingsOf, goodProdSet, k8s, kafkaPubSub, messagesOf, Obj, setMetadata, subscription } from './fixtures';
@@ -149,5 +153,47 @@ describe('DAPR-COMP-011 topic scopes are well-formed', () => {
 
   it('passes on the good prod set', () => {
     expect(findingsOf(COMPONENT_TOPIC_SCOPES_WELL_FORMED, goodProdSet())).toEqual([]);
+  });
+});
+
+describe('npm run check on hand-written YAML', () => {
+  const yaml = (topic: string) =>
+    [
+      'apiVersion: dapr.io/v1alpha1',
+      'kind: Component',
+      'metadata: {name: pubsub, namespace: orders}',
+      'spec:',
+      '  type: pubsub.kafka',
+      '  version: v1',
+      '  metadata:',
+      '    - {name: brokers, value: "kafka:9092"}',
+      '    - {name: authType, value: none}',
+      '    - {name: subscriptionScopes, value: "billing=payment-authorized"}',
+      '    - {name: publishingScopes, value: "billing="}',
+      'scopes: [billing]',
+      '---',
+      'apiVersion: dapr.io/v2alpha1',
+      'kind: Subscription',
+      'metadata: {name: billing-payments, namespace: orders}',
+      `spec: {pubsubname: pubsub, topic: ${topic}, routes: {default: /payments}}`,
+      'scopes: [billing]',
+      '',
+    ].join('\n');
+
+  // The YAML holds no Deployment (DAPR-COMP-002 reports that in both): only DAPR-SUB-003 differs.
+  it.each([
+    ['payment-authorised', 1],
+    ['payment-authorized', 0],
+  ])('topic %s: %d DAPR-SUB-003 finding(s)', (topic, count) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'topic-scopes-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'billing.yaml'), yaml(topic));
+      let out = '';
+      expect(main([dir, '--profile', 'dev'], { stdout: (t) => (out += t), stderr: (t) => (out += t) })).toBe(1);
+      expect(out.split('\n').filter((l) => l.includes('DAPR-SUB-003'))).toHaveLength(count);
+      if (count === 1) expect(out).toMatch(/subscribes to topic 'payment-authorised' for 'billing'.*did you mean 'payment-authorized'/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
