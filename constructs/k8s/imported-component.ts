@@ -1,9 +1,9 @@
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { IDaprApp } from '../model/dapr-app';
 import { ISecretStore, SecretRef } from '../model/secret-ref';
-import { didYouMean, quoteList } from '../model/suggest';
-import { grantedTopicsOf, renderTopicScopes, TopicDirection, TopicGrant, TopicGrantSet, topicScopesKey } from '../model/topic-grant';
+import { TopicDirection, TopicGrant } from '../model/topic-grant';
 import { ComponentEndpoint, IPubSub, IStateStore } from './dapr-component';
+import { ImportedTopicGrants } from './imported-topic-grants';
 
 /** Props of {@link ImportedComponent}. */
 export interface ImportedComponentProps {
@@ -65,10 +65,7 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
   public readonly endpoints: ComponentEndpoint[];
   private readonly declaredScopes: string[];
   private readonly requested = new Map<string, IDaprApp>();
-  private readonly declaredGrants?: TopicGrantSet;
-  private readonly unrestrictedTopics: boolean;
-  private readonly grants = new TopicGrantSet();
-  private readonly grantRequesters = new Map<string, string>();
+  private readonly topics: ImportedTopicGrants;
 
   public constructor(scope: Construct, id: string, props: ImportedComponentProps) {
     super(scope, id);
@@ -79,8 +76,7 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
     this.endpoints = props.endpoints ?? [];
     this.secretRefs = [...(props.secretRefs ?? [])];
     this.declaredScopes = [...props.scopes].sort();
-    this.declaredGrants = props.grantedTopics ? new TopicGrantSet(props.grantedTopics) : undefined;
-    this.unrestrictedTopics = props.unrestrictedTopics ?? false;
+    this.topics = new ImportedTopicGrants(props.grantedTopics, props.unrestrictedTopics ?? false);
     this.node.addValidation({
       validate: () => [
         ...[...this.requested.values()]
@@ -90,7 +86,7 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
               `${this.componentType} component '${this.componentName}' (declared elsewhere) is not scoped to app '${app.appId}', which uses it: ` +
               `add '${app.appId}' to its scopes where it is declared.`,
           ),
-        ...this.topicGrantErrors(),
+        ...this.topics.errors(`${this.componentType} component '${this.componentName}' (declared elsewhere)`),
       ],
     });
   }
@@ -118,52 +114,16 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
 
   /** The grants this code asked for (`grantPublish`/`grantSubscribe`), sorted by app-id, direction and topic. */
   public get topicGrants(): TopicGrant[] {
-    return this.grants.list();
+    return this.topics.requested;
   }
 
   /** The grants the component has where it is declared (`grantedTopics`), sorted; undefined if not given. */
   public get grantedTopics(): TopicGrant[] | undefined {
-    return this.declaredGrants?.list();
+    return this.topics.granted;
   }
 
   private grant(app: IDaprApp, topic: string, direction: TopicDirection): void {
     this.addScope(app);
-    const grant = { appId: app.appId, topic, direction };
-    if (!this.grants.has(grant)) {
-      const path = (app as Partial<IConstruct>).node?.path;
-      if (path) this.grantRequesters.set(`${app.appId}/${direction}/${topic}`, path);
-    }
-    this.grants.add(grant);
-  }
-
-  /** A grant asked for that the component does not have where it is declared: one error per grant (or one if its grants are unknown). */
-  private topicGrantErrors(): string[] {
-    const what = `${this.componentType} component '${this.componentName}' (declared elsewhere)`;
-    const asked = this.grants.list();
-    if (this.unrestrictedTopics && this.declaredGrants) {
-      return [`${what}: both grantedTopics and unrestrictedTopics are given: give grantedTopics if it sets publishingScopes/subscriptionScopes, unrestrictedTopics: true if it sets none.`];
-    }
-    if (asked.length === 0 || this.unrestrictedTopics) return [];
-    const declared = this.declaredGrants;
-    if (!declared) {
-      return [
-        `${what}: its topic grants are not known here, so the topics asked for (${asked.map((g) => `${g.appId} ${g.direction === TopicDirection.PUBLISH ? 'publishes to' : 'subscribes to'} '${g.topic}'`).join(', ')}) cannot be checked: ` +
-          `pass grantedTopics (its publishingScopes/subscriptionScopes where it is declared), or unrestrictedTopics: true if it sets none of publishingScopes, subscriptionScopes, allowedTopics, protectedTopics.`,
-      ];
-    }
-    const all = declared.list();
-    return asked
-      .filter((g) => !declared.has(g))
-      .map((g) => {
-        const key = topicScopesKey(g.direction);
-        const has = grantedTopicsOf(all, g.appId, g.direction);
-        const requester = this.grantRequesters.get(`${g.appId}/${g.direction}/${g.topic}`);
-        const wanted = renderTopicScopes([g.appId], [...all, g], g.direction);
-        return (
-          `${what} does not let app '${g.appId}' ${g.direction} to topic '${g.topic}'${requester ? ` (asked for at ${requester})` : ''}: ` +
-          `its ${key} give '${g.appId}' ${has.length ? `only ${quoteList(has)}` : 'no topic'}${didYouMean(g.topic, has)}, so daprd refuses it and the app silently ${g.direction === TopicDirection.SUBSCRIBE ? 'never receives the events' : 'cannot publish'}: ` +
-          `fix the topic, or have the platform change the entry to '${wanted}' in ${key} where the component is declared (and add the grant to grantedTopics here).`
-        );
-      });
+    this.topics.ask(app, topic, direction);
   }
 }
