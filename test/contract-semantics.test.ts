@@ -1,16 +1,18 @@
 import { invocationAllowed, operationMatches } from '../constructs/contract/access-control';
-import { parseTopicScopes, TopicOperation, topicAllowed, topicGrants } from '../constructs/contract/topic-scopes';
+import { TopicDirection } from '../constructs/model/topic-grant';
+import { topicAllowed, topicGrantFix, topicGrants, topicScopesOf } from '../constructs/contract/topic-scopes';
 import { buildContractDocument } from '../constructs/policy/contract-builder';
 
 // What e2e/contract-semantics showed daprd 1.18.3's own code decides (run.sh compares 1114 cases);
 // pinned here so the port cannot drift without a failing test.
-describe('topic scopes, as daprd parses and applies them', () => {
-  const scopes = parseTopicScopes([
+describe('the contract\'s topic grants (decided by daprTopicDecision, which e2e/pubsub-scopes compares with daprd)', () => {
+  const scopes = topicScopesOf([
     { name: 'SubscriptionScopes', value: ' a = x , y ; b=;c' },
     { name: 'protectedTopics', value: 'p' },
+    { name: 'publishingScopes', value: '{appID}=own' },
   ]);
-  it('parses names case-insensitively, drops spaces, ignores an entry without =, and gives `app=` the empty topic', () => {
-    expect(scopes).toEqual({ allowedTopics: null, protectedTopics: ['p'], publishingScopes: null, subscriptionScopes: { a: ['x', 'y'], b: [''] } });
+  it('records the values as written, under their canonical names', () => {
+    expect(scopes).toEqual({ allowedTopics: null, protectedTopics: 'p', publishingScopes: '{appID}=own', subscriptionScopes: ' a = x , y ; b=;c' });
   });
   it.each([
     ['a', 'x', true],
@@ -19,14 +21,19 @@ describe('topic scopes, as daprd parses and applies them', () => {
     ['c', 'x', true], // not listed: any topic not protected
     ['c', 'p', false], // protected: needs a scope
   ])('%s subscribing to %s: %s', (app, topic, allowed) => {
-    expect(topicAllowed(scopes, TopicOperation.SUBSCRIBE, app, topic)).toBe(allowed);
+    expect(topicAllowed(scopes, 'n', TopicDirection.SUBSCRIBE, app, topic)).toBe(allowed);
   });
-  it('lists each app\'s grants', () => {
-    expect(topicGrants(scopes, ['a', 'b', 'c'])).toEqual([
-      { appId: 'a', publish: ['*'], subscribe: ['x', 'y'] },
-      { appId: 'b', publish: ['*'], subscribe: [] },
-      { appId: 'c', publish: ['*'], subscribe: ['*'] },
+  it('lists each app\'s grants ({appID} is the app\'s own id)', () => {
+    expect(topicGrants(scopes, 'n', ['a', 'b', 'c'])).toEqual([
+      { appId: 'a', publish: ['own'], subscribe: ['x', 'y'] },
+      { appId: 'b', publish: ['own'], subscribe: [] },
+      { appId: 'c', publish: ['own'], subscribe: ['*'] },
     ]);
+  });
+  it('names the entry the platform must change', () => {
+    expect(topicGrantFix(scopes, 'n', TopicDirection.SUBSCRIBE, 'a', 'z')).toBe("subscriptionScopes: the entry 'a=x,y,z'");
+    expect(topicGrantFix(scopes, 'n', TopicDirection.SUBSCRIBE, 'c', 'p')).toBe("subscriptionScopes: the entry 'c=p'");
+    expect(topicGrantFix(topicScopesOf([{ name: 'allowedTopics', value: 'x' }]), 'n', TopicDirection.PUBLISH, 'a', 'y')).toBe("allowedTopics: add 'y'");
   });
 });
 

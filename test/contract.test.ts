@@ -58,14 +58,13 @@ const unscoped = () => {
   const c = base();
   const e = events(c);
   e.scopes = e.scopes.filter((a: string) => a !== 'returns');
-  delete e.topics.subscriptionScopes.returns;
-  delete e.topics.publishingScopes.returns;
+  for (const k of ['publishingScopes', 'subscriptionScopes']) e.topics[k] = e.topics[k].split(';').filter((x: string) => !x.startsWith('returns=')).join(';');
   e.topicGrants = e.topicGrants.filter((g: any) => g.appId !== 'returns');
   return c;
 };
 const otherTopic = () => {
   const c = base();
-  events(c).topics.subscriptionScopes.returns = ['shipment-cancelled'];
+  events(c).topics.subscriptionScopes = events(c).topics.subscriptionScopes.replace('returns=shipment-created', 'returns=shipment-cancelled');
   return c;
 };
 

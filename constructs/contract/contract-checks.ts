@@ -10,11 +10,12 @@ import { InvocationOperation } from '../k8s/mtls-configuration';
 import { MtlsPolicy } from '../model/mtls-policy';
 import { DaprVersion } from '../model/dapr-version';
 import { EnvironmentProfile } from '../model/profile';
-import { didYouMean } from '../model/closest-name';
+import { didYouMean } from '../model/suggest';
 import { invocationAllowed } from './access-control';
 import { ContractComponent } from './contract-document';
 import type { PlatformContract } from './platform-contract';
-import { TopicOperation, topicAllowed, topicGrantFix, topicGrants } from './topic-scopes';
+import { TopicDirection } from '../model/topic-grant';
+import { topicAllowed, topicGrantFix, topicGrants } from './topic-scopes';
 
 /** The chart props that the contract sets (undefined: the team left them to the contract). */
 export interface ChartContractRequest {
@@ -69,15 +70,15 @@ function workloadErrors(w: DaprWorkload, contract: PlatformContract, ownApps: Re
   };
 
   // Topic uses per contract pub/sub: [operation, topic].
-  const topicUses = new Map<ContractComponent, Array<[TopicOperation, string]>>();
-  const addUse = (pubsub: unknown, op: TopicOperation, topic: string) => {
+  const topicUses = new Map<ContractComponent, Array<[TopicDirection, string]>>();
+  const addUse = (pubsub: unknown, op: TopicDirection, topic: string) => {
     const entry = entryOf(pubsub);
     if (entry) topicUses.set(entry, [...(topicUses.get(entry) ?? []), [op, topic]]);
   };
-  for (const p of w.publications) addUse(p.pubsub, TopicOperation.PUBLISH, p.topic);
+  for (const p of w.publications) addUse(p.pubsub, TopicDirection.PUBLISH, p.topic);
   for (const s of w.subscriptions) {
-    addUse(s.pubsub, TopicOperation.SUBSCRIBE, s.topic);
-    if (s.deadLetterTopic) addUse(s.pubsub, TopicOperation.PUBLISH, s.deadLetterTopic);
+    addUse(s.pubsub, TopicDirection.SUBSCRIBE, s.topic);
+    if (s.deadLetterTopic) addUse(s.pubsub, TopicDirection.PUBLISH, s.deadLetterTopic);
   }
 
   // Scopes: one error per component, naming the grants the platform's code must make.
@@ -88,7 +89,7 @@ function workloadErrors(w: DaprWorkload, contract: PlatformContract, ownApps: Re
     unscoped.add(entry);
     const uses = topicUses.get(entry) ?? [];
     const code = uses.length
-      ? uses.map(([op, t]) => `${entry.name}.${op === TopicOperation.PUBLISH ? 'grantPublish' : 'grantSubscribe'}(${w.appId}, '${t}')`).join(', ')
+      ? uses.map(([op, t]) => `${entry.name}.${op === TopicDirection.PUBLISH ? 'grantPublish' : 'grantSubscribe'}(${w.appId}, '${t}')`).join(', ')
       : `${entry.name}.addScope(${w.appId})`;
     errors.push(
       `${what} uses component '${entry.name}' (${entry.type}), whose scopes in the contract ${file} do not list '${w.appId}' (scopes: ${list(entry.scopes)}): ` +
@@ -99,16 +100,16 @@ function workloadErrors(w: DaprWorkload, contract: PlatformContract, ownApps: Re
   // Topics, on the pub/subs the app is in scope of.
   for (const [entry, uses] of topicUses) {
     if (unscoped.has(entry) || !entry.topics) continue;
-    const [grant] = topicGrants(entry.topics, [w.appId]);
+    const [grant] = topicGrants(entry.topics, entry.namespace, [w.appId]);
     for (const [op, topic] of uses) {
-      if (topicAllowed(entry.topics, op, w.appId, topic)) continue;
-      const granted = (op === TopicOperation.PUBLISH ? grant?.publish : grant?.subscribe) ?? [];
-      const verb = op === TopicOperation.PUBLISH ? 'publishes to' : 'subscribes to';
+      if (topicAllowed(entry.topics, entry.namespace, op, w.appId, topic)) continue;
+      const granted = (op === TopicDirection.PUBLISH ? grant?.publish : grant?.subscribe) ?? [];
+      const verb = op === TopicDirection.PUBLISH ? 'publishes to' : 'subscribes to';
       const typo = didYouMean(topic, granted.filter((t) => t !== '*'));
       errors.push(
         `${what} ${verb} topic '${topic}' of pub/sub '${entry.name}', which the contract ${file} does not grant it (it may ${op} ${granted.includes('*') ? 'any topic not protected' : `to ${list(granted)}`})${typo}: ` +
-          `${typo ? 'fix the topic here, or ' : ''}the platform must add to '${entry.name}' ${topicGrantFix(entry.topics, op, w.appId, topic)} ` +
-          `(in its code: ${entry.name}.${op === TopicOperation.PUBLISH ? 'grantPublish' : 'grantSubscribe'}(${w.appId}, '${topic}')).`,
+          `${typo ? 'fix the topic here, or ' : ''}the platform must add to '${entry.name}' ${topicGrantFix(entry.topics, entry.namespace, op, w.appId, topic)} ` +
+          `(in its code: ${entry.name}.${op === TopicDirection.PUBLISH ? 'grantPublish' : 'grantSubscribe'}(${w.appId}, '${topic}')).`,
       );
     }
   }

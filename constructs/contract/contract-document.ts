@@ -61,13 +61,14 @@ export interface ContractSecretKey {
   readonly key: string;
 }
 
-/** Topic metadata of a pub/sub, parsed as daprd parses it; null where the Component does not set it. */
+/** Topic metadata of a pub/sub, each value as the Component writes it; null where it does not set it. */
 export interface ContractTopicScopes {
-  readonly allowedTopics: string[] | null;
-  readonly protectedTopics: string[] | null;
-  /** `publishingScopes`, app-id to topics (an entry `app=` gives `[""]`: no topic). */
-  readonly publishingScopes: { [appId: string]: string[] } | null;
-  readonly subscriptionScopes: { [appId: string]: string[] } | null;
+  /** `t1,t2`. */
+  readonly allowedTopics: string | null;
+  readonly protectedTopics: string | null;
+  /** `app=t1,t2;app2=` (`app=`: no topic). */
+  readonly publishingScopes: string | null;
+  readonly subscriptionScopes: string | null;
 }
 
 /** What one scoped app may do on a pub/sub: topics, or `["*"]` for any topic not in `protectedTopics`. */

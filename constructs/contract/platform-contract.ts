@@ -116,7 +116,7 @@ export class PlatformContract {
       isActorStateStore: entry?.actorStateStore ?? false,
       endpoints: entry?.endpoints.map((e) => ({ host: e.host, port: e.port })) ?? [],
       secretRefs: store ? entry!.secrets.map((s) => store.secret(s.name, s.key)) : [],
-      validateScopes: false,
+      validateGrants: false,
     });
     this.created.set(component, name);
     return component;
@@ -130,7 +130,7 @@ export class PlatformContract {
   public secretStore(scope: Construct, id: string, name: string): ImportedVaultSecretStore {
     const entry = this._document.secretStores.find((s) => s.name === name && s.vault);
     if (entry) return this.vaultStore(scope, entry, id);
-    const unknown = new ImportedVaultSecretStore(scope, id, { name, namespace: this.namespace, scopes: [], vaultAddr: '', vaultKvPrefix: '', validateScopes: false });
+    const unknown = new ImportedVaultSecretStore(scope, id, { name, namespace: this.namespace, scopes: [], vaultAddr: '', vaultKvPrefix: '', validateGrants: false });
     this.created.set(unknown, name);
     return unknown;
   }
@@ -176,7 +176,7 @@ export class PlatformContract {
       vaultKvUsePrefix: v.kvUsePrefix,
       kubernetesAuthPath: v.kubernetesAuthPath ?? undefined,
       tokenMountPath: v.tokenMountPath ?? undefined,
-      validateScopes: false,
+      validateGrants: false,
     });
     this.stores.set(key, store);
     this.created.set(store, entry.name);

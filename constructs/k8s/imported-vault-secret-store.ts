@@ -45,10 +45,10 @@ export interface ImportedVaultSecretStoreProps {
    */
   readonly tokenMountPath?: string;
   /**
-   * Whether synth fails when an app that needs it is not in `scopes` (see `ImportedComponentProps.validateScopes`).
+   * Whether synth fails when an app that needs it is not in `scopes` (see `ImportedComponentProps.validateGrants`).
    * @default true
    */
-  readonly validateScopes?: boolean;
+  readonly validateGrants?: boolean;
 }
 
 /**
@@ -69,7 +69,7 @@ export class ImportedVaultSecretStore extends ImportedComponent implements IVaul
       componentType: 'secretstores.hashicorp.vault',
       scopes: props.scopes,
       endpoints: vaultEndpoints(props.vaultAddr),
-      validateScopes: props.validateScopes,
+      validateGrants: props.validateGrants,
     });
     this.props = props;
     this.readsAgentToken = props.readsAgentToken ?? true;

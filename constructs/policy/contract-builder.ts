@@ -20,7 +20,7 @@ import {
   ContractSecretKey,
   ContractSecretStore,
 } from '../contract/contract-document';
-import { parseTopicScopes, topicGrants } from '../contract/topic-scopes';
+import { topicGrants, topicScopesOf } from '../contract/topic-scopes';
 
 
 const byString = <T>(key: (t: T) => string) => (a: T, b: T) => compareStrings(key(a), key(b));
@@ -66,7 +66,7 @@ function componentEntry(c: DaprComponentDoc, appsIn: (ns: string) => string[]): 
     .map((m) => ({ name: asString(m.secretKeyRef!.name)!, key: asString(m.secretKeyRef!.key)! }));
   const scopes = c.scopes ? [...c.scopes].sort(compareStrings) : null;
   const isPubSub = c.type.startsWith('pubsub.');
-  const topics = isPubSub ? parseTopicScopes(plain) : null;
+  const topics = isPubSub ? topicScopesOf(plain) : null;
   return {
     name: c.object.name,
     namespace: c.object.namespace,
@@ -78,7 +78,7 @@ function componentEntry(c: DaprComponentDoc, appsIn: (ns: string) => string[]): 
     secretStore: c.secretStore ?? null,
     secrets: uniqueSecrets(secrets),
     topics,
-    topicGrants: topics ? topicGrants(topics, scopes ?? appsIn(c.object.namespace)) : null,
+    topicGrants: topics ? topicGrants(topics, c.object.namespace, scopes ?? appsIn(c.object.namespace)) : null,
   };
 }
 

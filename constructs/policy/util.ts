@@ -58,7 +58,9 @@ export function asStringList(value: unknown): string[] | undefined {
 }
 
 /** Plain byte-wise string comparison: locale-independent, so output is the same on every machine. */
-export { compareStrings } from '../model/closest-name';
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 const MIB = 1024 * 1024;
 
@@ -158,11 +160,4 @@ export function parseImage(image: string): ImageReference {
   return { repository: rest, tag: tag || undefined, digest: digest || undefined };
 }
 
-export { closest, didYouMean } from '../model/closest-name';
-
-/** A list of names for a message: `'a', 'b' and 'c'`. */
-export function quoteList(names: readonly string[]): string {
-  const q = names.map((n) => `'${n}'`);
-  if (q.length <= 1) return q.join('');
-  return `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
-}
+export { closest, didYouMean, quoteList } from '../model/suggest';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The platform contract's topic-grant and access-control semantics (constructs/contract/) against
+# The platform contract's access-control semantics (constructs/contract/access-control.ts) against
 # the real code of Dapr 1.18.3: builds the probe (probe/, github.com/dapr/dapr@v1.18.3 from the Go
 # module proxy; cached in ${DAPR_PLATFORM_CACHE:-~/.cache/dapr-platform}/bin/contract-semantics-1.18.3/)
 # and compares its verdicts with ours on every case of compare.ts. Exit 1 if any case differs.

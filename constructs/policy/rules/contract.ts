@@ -8,7 +8,8 @@
 import { anyInvocationAllowed } from '../../contract/access-control';
 import { ContractComponent } from '../../contract/contract-document';
 import type { LoadedContract } from '../../contract/read-contract';
-import { TopicOperation, topicAllowed, topicGrantFix, topicGrants } from '../../contract/topic-scopes';
+import { topicAllowed, topicGrantFix, topicGrants } from '../../contract/topic-scopes';
+import { TopicDirection } from '../../model/topic-grant';
 import { DocumentIndex, SubscriptionDoc } from '../document-index';
 import { PolicyTarget, Rule, RuleViolation, Severity } from '../types';
 import { asArray, asObject, asString, didYouMean, getPath, quoteList } from '../util';
@@ -104,21 +105,21 @@ export const CONTRACT_TOPIC_GRANTS: Rule = {
     for (const s of index.subscriptions) {
       const entry = contractPubsub(index, contract, s);
       if (!entry?.topics || !s.topic) continue;
-      const uses: Array<[TopicOperation, string]> = [[TopicOperation.SUBSCRIBE, s.topic]];
-      if (s.deadLetterTopic) uses.push([TopicOperation.PUBLISH, s.deadLetterTopic]);
+      const uses: Array<[TopicDirection, string]> = [[TopicDirection.SUBSCRIBE, s.topic]];
+      if (s.deadLetterTopic) uses.push([TopicDirection.PUBLISH, s.deadLetterTopic]);
       for (const app of subscribers(index, s)) {
         if (entry.scopes !== null && !entry.scopes.includes(app)) continue; // DAPR-CONTRACT-002
         for (const [op, topic] of uses) {
-          if (topicAllowed(entry.topics, op, app, topic)) continue;
-          const [grant] = topicGrants(entry.topics, [app]);
-          const granted = ((op === TopicOperation.PUBLISH ? grant?.publish : grant?.subscribe) ?? []).filter((t) => t !== '*');
+          if (topicAllowed(entry.topics, entry.namespace, op, app, topic)) continue;
+          const [grant] = topicGrants(entry.topics, entry.namespace, [app]);
+          const granted = ((op === TopicDirection.PUBLISH ? grant?.publish : grant?.subscribe) ?? []).filter((t) => t !== '*');
           const typo = didYouMean(topic, granted);
           out.push({
             target: s.object,
             message:
-              `${s.object.ref}: '${app}' may not ${op === TopicOperation.PUBLISH ? 'publish to the dead-letter topic' : 'subscribe to'} '${topic}' on '${entry.name}' under the contract ${contract.file} ` +
-              `(it may ${op} ${granted.length ? quoteList(granted) : 'no topic'})${typo}: ${typo ? 'fix the topic, or ' : ''}the platform must add to '${entry.name}' ${topicGrantFix(entry.topics, op, app, topic)} ` +
-              `(in its code: ${entry.name}.${op === TopicOperation.PUBLISH ? 'grantPublish' : 'grantSubscribe'}(${app}, '${topic}')).`,
+              `${s.object.ref}: '${app}' may not ${op === TopicDirection.PUBLISH ? 'publish to the dead-letter topic' : 'subscribe to'} '${topic}' on '${entry.name}' under the contract ${contract.file} ` +
+              `(it may ${op} ${granted.length ? quoteList(granted) : 'no topic'})${typo}: ${typo ? 'fix the topic, or ' : ''}the platform must add to '${entry.name}' ${topicGrantFix(entry.topics, entry.namespace, op, app, topic)} ` +
+              `(in its code: ${entry.name}.${op === TopicDirection.PUBLISH ? 'grantPublish' : 'grantSubscribe'}(${app}, '${topic}')).`,
           });
         }
       }

@@ -1,14 +1,11 @@
-// The probe of e2e/contract-semantics: decides topic grants and service-invocation access with the
-// real code of Dapr 1.18.3 (github.com/dapr/dapr@v1.18.3, from the Go module proxy), so the
-// TypeScript port in constructs/contract/ can be compared with it case by case.
+// The probe of e2e/contract-semantics: decides service-invocation access with the real code of
+// Dapr 1.18.3 (github.com/dapr/dapr@v1.18.3, from the Go module proxy), so the TypeScript port in
+// constructs/contract/access-control.ts can be compared with it case by case.
 //
-// stdin:  {"topics": [{"metadata": {name: value}, "appId", "topic", "operation": "publish"|"subscribe"}],
-//          "invocations": [{"accessControl": <Configuration spec.accessControl>, "caller": {"appId", "namespace", "trustDomain"}, "operation", "verb"}]}
-// stdout: {"topics": [bool], "invocations": [bool]}
+// stdin:  {"invocations": [{"accessControl": <Configuration spec.accessControl>, "caller": {"appId", "namespace", "trustDomain"}, "operation", "verb"}]}
+// stdout: {"invocations": [bool]} (the last line: daprd's logger writes to stdout too)
 //
-// Topics: what daprd's pub/sub processor builds per app (pkg/runtime/processor/pubsub: GetScopedTopics,
-// GetAllowedTopics, GetProtectedTopics) and the check its publisher and subscriber run
-// (pkg/runtime/pubsub IsOperationAllowed). Invocations: pkg/acl ParseAccessControlSpec and
+// pkg/acl ParseAccessControlSpec and
 // ApplyAccessControlPolicies, called in a gRPC server on loopback whose callers present X.509 SVIDs
 // (spiffe://<trust domain>/ns/<namespace>/<app-id>) over mTLS with go-spiffe's credentials, as
 // daprd's internal gRPC server gets them.
@@ -41,16 +38,7 @@ import (
 	"github.com/dapr/dapr/pkg/acl"
 	"github.com/dapr/dapr/pkg/config"
 	commonv1pb "github.com/dapr/dapr/pkg/proto/common/v1"
-	rtpubsub "github.com/dapr/dapr/pkg/runtime/pubsub"
-	"github.com/dapr/dapr/pkg/scopes"
 )
-
-type topicCase struct {
-	Metadata  map[string]string `json:"metadata"`
-	AppID     string            `json:"appId"`
-	Topic     string            `json:"topic"`
-	Operation string            `json:"operation"`
-}
 
 type identity struct {
 	AppID       string `json:"appId"`
@@ -66,7 +54,6 @@ type invocationCase struct {
 }
 
 type input struct {
-	Topics      []topicCase      `json:"topics"`
 	Invocations []invocationCase `json:"invocations"`
 }
 
@@ -75,15 +62,7 @@ func main() {
 	if err := json.NewDecoder(os.Stdin).Decode(&in); err != nil {
 		fail("reading the cases: %v", err)
 	}
-	out := map[string][]bool{"topics": {}, "invocations": {}}
-	for _, c := range in.Topics {
-		scope := scopes.SubscriptionScopes
-		if c.Operation == "publish" {
-			scope = scopes.PublishingScopes
-		}
-		item := &rtpubsub.PubsubItem{AllowedTopics: scopes.GetAllowedTopics(c.Metadata), ProtectedTopics: scopes.GetProtectedTopics(c.Metadata)}
-		out["topics"] = append(out["topics"], rtpubsub.IsOperationAllowed(c.Topic, item, scopes.GetScopedTopics(scope, c.AppID, c.Metadata)))
-	}
+	out := map[string][]bool{}
 	out["invocations"] = invocations(in.Invocations)
 	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
 		fail("writing the verdicts: %v", err)

@@ -1,9 +1,4 @@
-/** Suggesting the closest name for a misspelt one (used by synth checks and the policy engine). Plain data. */
-
-/** Plain string order (code units), as the policy engine sorts. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/* Names for messages: the closest of a misspelt name, and lists. Plain TypeScript (the library and the policy engine use it). */
 
 /** Levenshtein distance, case-insensitive. */
 function distance(a: string, b: string): number {
@@ -41,7 +36,7 @@ export function closest(name: string, candidates: Iterable<string>): string | un
       if (d > Math.max(2, Math.floor(Math.max(name.length, c.length) / 4))) continue;
       score = 2 + d;
     }
-    if (score < bestScore || (score === bestScore && best !== undefined && compareStrings(c, best) < 0)) {
+    if (score < bestScore || (score === bestScore && best !== undefined && c < best)) {
       best = c;
       bestScore = score;
     }
@@ -53,4 +48,11 @@ export function closest(name: string, candidates: Iterable<string>): string | un
 export function didYouMean(name: string, candidates: Iterable<string>): string {
   const c = closest(name, candidates);
   return c === undefined ? '' : ` (did you mean '${c}'?)`;
+}
+
+/** A list of names for a message: `'a', 'b' and 'c'`. */
+export function quoteList(names: readonly string[]): string {
+  const q = names.map((n) => `'${n}'`);
+  if (q.length <= 1) return q.join('');
+  return `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
 }
