@@ -42,9 +42,8 @@ export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Plat
     vaultAuthMountPath: env.vault.kubernetesAuthMount,
     kvMountPath: env.vault.kvMount,
     appsNamespace: env.appsNamespace,
-    appSecretAccess: DaprWorkload.all(platform.chart)
-      .map((w) => w.secretAccess)
-      .filter((a) => a.secretPaths.length > 0),
+    // The apps declared as living elsewhere (returns) log in with their own Vault role too.
+    appSecretAccess: [...DaprWorkload.all(platform.chart).map((w) => w.secretAccess), ...platform.chart.externalAppSecretAccess].filter((a) => a.secretPaths.length > 0),
     argoRepoUrl: env.argo.repoUrl,
     argoTargetRevision: env.argo.targetRevision,
     argoPath: env.argo.path,

@@ -234,6 +234,25 @@ describe('secrets and declarations against the contract', () => {
   });
 });
 
+describe('the Terraform half of an app declared elsewhere', () => {
+  it('grants it the Vault role and exactly the secret paths its own workload reads', () => {
+    const returns = DaprWorkload.all(returnsApp(base()).chart)[0];
+    expect(prod.platform.chart.externalAppSecretAccess).toEqual([returns.secretAccess]);
+    expect(returns.secretAccess.secretPaths).toEqual(['secret/data/dapr/kafka', 'secret/data/dapr/redis']);
+    const roles = Object.values<any>(prod.terraform.resource.vault_kubernetes_auth_backend_role).filter((r) => r.role_name === 'returns');
+    expect(roles.map((r) => [r.bound_service_account_names, r.bound_service_account_namespaces])).toEqual([[['returns'], ['order-management']]]);
+    const policies = Object.values<any>(prod.terraform.resource.vault_policy).filter((p) => p.name === 'dapr-prod-order-management-returns');
+    expect(policies.map((p) => p.policy.match(/path "[^"]+"/g))).toEqual([['path "secret/data/dapr/kafka"', 'path "secret/data/dapr/redis"']]);
+  });
+
+  it('leaves out an external app that reads no secret', () => {
+    const app = new App({ outdir: path.join(tmp, 'unused') });
+    const chart = new DaprChart(app, 'platform', { namespace: 'shop' });
+    chart.addExternalApp({ appId: 'reports', owner: 'reports team' });
+    expect(chart.externalAppSecretAccess).toEqual([]);
+  });
+});
+
 describe('DaprChart.addExternalApp', () => {
   it('refuses an app declared twice, one that is also a workload of the chart, and one without an owner', () => {
     const app = new App({ outdir: path.join(tmp, 'unused') });

@@ -127,7 +127,7 @@ describe('prod: the production setup of the seed', () => {
     const orders = find(prod, 'Deployment', 'orders');
     expect(orders.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
     const roles = resources(prod, 'vault_kubernetes_auth_backend_role').map((r) => r.role_name).sort();
-    expect(roles).toEqual(['billing', 'dead-letters', 'notifications', 'orders', 'shipping']);
+    expect(roles).toEqual(['billing', 'dead-letters', 'notifications', 'orders', 'returns', 'shipping']); // returns: declared as living elsewhere
     const policy = resources(prod, 'vault_policy').find((p) => p.name.endsWith('orders'));
     expect(policy.policy).toContain('path "secret/data/dapr/redis"');
     expect(policy.policy).not.toContain('kafka');

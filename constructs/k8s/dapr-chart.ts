@@ -1,11 +1,13 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { PlatformContract } from '../contract/platform-contract';
+import { AppSecretAccess } from '../model/app-secret-access';
 import { DaprApp, IDaprApp } from '../model/dapr-app';
 import { DaprVersion } from '../model/dapr-version';
 import { ExternalAppDeclaration, externalAppErrors, ExternalAppProps } from '../model/external-app';
 import { MtlsPolicy } from '../model/mtls-policy';
 import { EnvironmentProfile } from '../model/profile';
+import { externalAppSecretAccess } from './external-app-access';
 
 const DAPR_SETTINGS = Symbol.for('dapr-platform.DaprChart.settings');
 /** DaprWorkload's registry of the workloads of a construct tree (per root). */
@@ -115,6 +117,15 @@ export class DaprChart extends Chart {
   /** The apps declared as living elsewhere (`addExternalApp`), in declaration order. */
   public get externalApps(): ExternalAppDeclaration[] {
     return [...this.declaredExternalApps];
+  }
+
+  /**
+   * What the platform's Vault must grant the apps declared as living elsewhere: the secrets of this
+   * chart's components whose scopes list them, with their app-id as Vault role and ServiceAccount
+   * (a DaprWorkload's defaults). The Terraform half adds them to its apps' Vault access.
+   */
+  public get externalAppSecretAccess(): AppSecretAccess[] {
+    return externalAppSecretAccess(this, this.declaredExternalApps);
   }
 }
 
