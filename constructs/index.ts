@@ -42,6 +42,7 @@ export {
   AppProtocol,
   ExternalInvocationEdge,
   InvocationEdge,
+  InvocationOptions,
   LogLevel,
   SubscribeOptions,
   TopicEdge,
@@ -75,6 +76,7 @@ export {
 export { KeyPrefix, RedisStateStore, RedisStateStoreProps, RedisType } from './k8s/redis-state-store';
 export {
   CircuitBreakerOptions,
+  ComponentTargetPolicies,
   Resiliency,
   ResiliencyPolicy,
   ResiliencyProps,
