@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compiles the public API of the library (constructs/index.ts) with jsii, to prove that it stays
 # within what jsii can expose to Go, .NET, Java and Python (cdk8s and cdktf reach those languages
-# through jsii).
+# through jsii), then checks the assembly against what users of those languages trip over
+# (scripts/jsii-api-rules.js: optional positional primitives, undocumented protected members).
 #
 # jsii writes its own tsconfig.json and a .jsii assembly into the package root, and requires every
 # non-jsii runtime dependency to be bundled, so it runs in a scratch copy: constructs/ (without the
@@ -10,17 +11,37 @@
 #
 #   bash scripts/jsii-check.sh            # compile; exit 1 on any jsii error
 #   KEEP=1 bash scripts/jsii-check.sh     # keep the scratch directory (prints its path)
+#   JSII_SURFACE=app-team                 # the app-team package only: without constructs/terraform and
+#                                         # the cdktf peers (what scripts/go-bindings.sh generates from)
+#   JSII_WORK=<dir>                       # compile in <dir> (created, kept) instead of a temporary one
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-work="$(mktemp -d "${TMPDIR:-/tmp}/jsii-check.XXXXXX")"
-if [ "${KEEP:-}" = "1" ]; then echo "scratch: $work"; else trap 'rm -rf "$work"' EXIT; fi
+surface="${JSII_SURFACE:-all}"
+case "$surface" in all | app-team) ;; *) echo "ERROR: JSII_SURFACE must be 'all' or 'app-team', not '$surface'" >&2; exit 2 ;; esac
+if [ -n "${JSII_WORK:-}" ]; then
+  work="$JSII_WORK"
+  rm -rf "$work" && mkdir -p "$work"
+else
+  work="$(mktemp -d "${TMPDIR:-/tmp}/jsii-check.XXXXXX")"
+  if [ "${KEEP:-}" = "1" ]; then echo "scratch: $work"; else trap 'rm -rf "$work"' EXIT; fi
+fi
 
+excludes=(--exclude=./policy)
+[ "$surface" = "app-team" ] && excludes+=(--exclude=./terraform)
 mkdir -p "$work/constructs"
-(cd "$root/constructs" && tar --exclude=./policy -cf - .) | (cd "$work/constructs" && tar -xf -)
+(cd "$root/constructs" && tar "${excludes[@]}" -cf - .) | (cd "$work/constructs" && tar -xf -)
+if [ "$surface" = "app-team" ]; then
+  # Until constructs/index.ts no longer exports constructs/terraform (the library split), drop those exports.
+  node -e "
+const fs = require('fs');
+const f = process.argv[1];
+fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/export\s*\{[^}]*\}\s*from\s*'\.\/terraform\/[^']*';\n?/g, ''));
+" "$work/constructs/index.ts"
+fi
 cp -R "$root/imports" "$work/imports"
 cp "$root/README.md" "$work/README.md"
 ln -s "$root/node_modules" "$work/node_modules"
-node "$root/scripts/jsii-package.js" >"$work/package.json"
+node "$root/scripts/jsii-package.js" "--surface=$surface" >"$work/package.json"
 
 cd "$work"
 # reserved-word: member names such as `namespace` or `default` are keywords in some target
@@ -28,4 +49,5 @@ cd "$work"
 # The banner about Node 20 support is silenced: the project runs on Node 20 (engines, CI).
 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 \
   "$root/node_modules/.bin/jsii" --silence-warnings=reserved-word
-node -e "const a = JSON.parse(require('fs').readFileSync('.jsii', 'utf8')); console.log('jsii: ' + a.name + '@' + a.version + ': ' + Object.keys(a.types).length + ' types compiled')"
+node -e "const a = JSON.parse(require('fs').readFileSync('.jsii', 'utf8')); console.log('jsii: ' + a.name + '@' + a.version + ' (' + process.argv[1] + '): ' + Object.keys(a.types).length + ' types compiled')" "$surface"
+node "$root/scripts/jsii-api-rules.js" .jsii
