@@ -8,6 +8,7 @@
 # Network: the npm registry only (the example's dependencies; --prefer-offline uses the cache).
 #   bash scripts/test-app-team-example.sh        # (npm run test:example)
 #   KEEP=1 bash scripts/test-app-team-example.sh # keep the temporary copy (prints its path)
+#   APP_TEAM_DIST_OUT=<dir>                      # also copy the example's synthesized dist/ to <dir>
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/app-team-example.XXXXXX")"
@@ -52,6 +53,8 @@ console.log('import (ESM): named exports of both entry points resolve');
 echo "== synth"
 (cd "$example" && npm run --silent synth)
 node "$root/scripts/check-app-team-example.js" "$example/dist"
+# scripts/test-go-example.sh compares the Go example's output with this one.
+if [ -n "${APP_TEAM_DIST_OUT:-}" ]; then rm -rf "$APP_TEAM_DIST_OUT" && cp -R "$example/dist" "$APP_TEAM_DIST_OUT"; fi
 
 echo "== synth fails when the platform has not scoped events to returns"
 sed -i "s/'notifications', 'returns', 'shipping'/'notifications', 'shipping'/" "$example/src/platform-references.ts"
