@@ -2,7 +2,8 @@
 # Compiles the public API of the library (constructs/index.ts) with jsii, to prove that it stays
 # within what jsii can expose to Go, .NET, Java and Python (cdk8s and cdktf reach those languages
 # through jsii), then checks the assembly against what users of those languages trip over
-# (scripts/jsii-api-rules.js: optional positional primitives, undocumented protected members).
+# (scripts/jsii-api-rules.js: optional positional primitives, undocumented protected members) and
+# checks the C# jsii-pacmak generates from it for shadowed namespaces (scripts/dotnet-namespace-check.js).
 #
 # jsii writes its own tsconfig.json and a .jsii assembly into the package root, and requires every
 # non-jsii runtime dependency to be bundled, so it runs in a scratch copy: constructs/ (without the
@@ -14,6 +15,7 @@
 #   JSII_SURFACE=app-team                 # the app-team package only: without constructs/terraform and
 #                                         # the cdktf peers (what scripts/go-bindings.sh generates from)
 #   JSII_WORK=<dir>                       # compile in <dir> (created, kept) instead of a temporary one
+#   JSII_DOTNET_CHECK=0                   # skip the C# check (scripts/go-bindings.sh, which needs only the assembly)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 surface="${JSII_SURFACE:-all}"
@@ -51,3 +53,13 @@ JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 JSII_SILENCE_WARNING_DEPRECATED
   "$root/node_modules/.bin/jsii" --silence-warnings=reserved-word
 node -e "const a = JSON.parse(require('fs').readFileSync('.jsii', 'utf8')); console.log('jsii: ' + a.name + '@' + a.version + ' (' + process.argv[1] + '): ' + Object.keys(a.types).length + ' types compiled')" "$surface"
 node "$root/scripts/jsii-api-rules.js" .jsii
+# The C# jsii-pacmak generates (code only: no .NET SDK here) must not shadow the names it means
+# globally (CS0234 with a namespace like Logistics.DaprPlatform.Constructs, jsii issue #3081).
+[ "${JSII_DOTNET_CHECK:-1}" = "0" ] && exit 0
+(JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 \
+  "$root/node_modules/.bin/jsii-pacmak" --targets dotnet --code-only --no-npmignore --no-fingerprint --outdir "$work/pacmak-dotnet" . >"$work/pacmak-dotnet.log" 2>&1) || {
+  grep -v '^!!' "$work/pacmak-dotnet.log" >&2
+  echo "ERROR: jsii-pacmak could not generate the C# code" >&2
+  exit 1
+}
+node "$root/scripts/dotnet-namespace-check.js" "$work/pacmak-dotnet/dotnet"
