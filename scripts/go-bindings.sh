@@ -6,7 +6,7 @@
 #
 # Three Go modules:
 #   git.example.com/logistics/dapr-platform-go/daprplatform v0.1.0  ours: from the app-team assembly
-#     (scripts/jsii-check.sh with JSII_SURFACE=app-team); key = sha256 of that .jsii, jsii-pacmak's
+#     (packages/constructs, compiled by scripts/jsii-check.sh); key = sha256 of that .jsii, jsii-pacmak's
 #     version, the peers' versions and this script.
 #   github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2 v2.70.106           generated here: the Go module proxy
 #     refuses this version (403 "not available").
@@ -72,11 +72,12 @@ else
 fi
 
 # Ours: the app-team assembly, compiled by jsii every time (the key is its content).
-if ! JSII_DOTNET_CHECK=0 JSII_SURFACE=app-team JSII_WORK="$work/pkg" bash "$root/scripts/jsii-check.sh" >"$work/jsii.log" 2>&1; then
+if ! JSII_DOTNET_CHECK=0 JSII_PACKAGES=constructs JSII_WORK="$work/jsii" bash "$root/scripts/jsii-check.sh" >"$work/jsii.log" 2>&1; then
   grep -v '^!!' "$work/jsii.log" >&2
-  echo "ERROR: jsii did not compile the app-team assembly (JSII_SURFACE=app-team npm run jsii)" >&2
+  echo "ERROR: jsii did not compile the app-team package (npm run jsii)" >&2
   exit 1
 fi
+mv "$work/jsii/constructs-pkg" "$work/pkg"
 grep '^jsii' "$work/jsii.log" | sed 's/^/go-bindings: /' >&2
 key=$( (sha256sum <"$work/pkg/.jsii" | cut -c1-64; printf '%s\n' "jsii-pacmak=$pacmak_version" "$peers" "$script_sum") | sha256sum | cut -c1-16)
 ours_dir="$cache/daprplatform-$key"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The library as app teams get it: packs it (npm pack, which builds lib/ in prepack), installs the
-# tarball into a temporary copy of examples/app-team, runs the example's synth and checks its
+# The library as app teams get it: builds both packages (scripts/build-packages.js), packs the
+# app-team package @dapr-platform/constructs (never the Terraform half), installs the tarball into a
+# temporary copy of examples/app-team, checks that no cdktf or Terraform provider came with it, runs the example's synth and checks its
 # manifests (scripts/check-app-team-example.js). Then checks the other side of the contract:
 # with `returns` missing from the scopes the platform publishes for `events`, synth must fail and
 # say where to add it.
@@ -15,9 +16,10 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/app-team-example.XXXXXX")"
 if [ "${KEEP:-}" = "1" ]; then echo "scratch: $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
 started=$(date +%s)
 
-echo "== npm pack"
+echo "== build and npm pack packages/constructs"
+(cd "$root" && node scripts/build-packages.js)
 mkdir -p "$tmp/pack"
-(cd "$root" && npm pack --silent --pack-destination "$tmp/pack" >/dev/null)
+(cd "$root/packages/constructs" && npm pack --silent --pack-destination "$tmp/pack" >/dev/null)
 tarball=$(ls "$tmp"/pack/*.tgz)
 echo "packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
 
@@ -36,6 +38,18 @@ if [ "$copies" -ne 1 ]; then
   (cd "$example" && find . -path '*/node_modules/constructs/package.json') >&2
   exit 1
 fi
+
+# The app team's install is the app-team package and its peers only: no Terraform half.
+terraform_modules=$(cd "$example" && find node_modules -maxdepth 2 \( -name cdktf -o -path 'node_modules/@cdktf/*' -o -path 'node_modules/@dapr-platform/terraform' \) | sort)
+if [ -n "$terraform_modules" ]; then
+  echo "ERROR: installing the app-team package brought the Terraform half:" >&2
+  echo "$terraform_modules" >&2
+  exit 1
+fi
+# What the app team runs with: the package, its dependency and its peers (npm ls --omit=dev).
+runtime_kib=$(cd "$example" && npm ls --omit=dev --all --parseable 2>/dev/null | grep '/node_modules/' | xargs du -sk | awk '{ s += $1 } END { print s }')
+echo "installed: node_modules $(du -sm "$example/node_modules" | cut -f1) MiB in all, $((runtime_kib / 1024)) MiB without the example's dev tools (typescript, @types/node); no cdktf, no Terraform provider"
+
 
 echo "== entry points load from the installed package"
 (cd "$example" && node -e "

@@ -4,10 +4,8 @@ import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { Duration } from 'cdk8s';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AppSecretAccess } from '../model/app-secret-access';
-import { DaprVersion } from '../model/dapr-version';
-import { MtlsPolicy } from '../model/mtls-policy';
-import { EnvironmentProfile, isStrict } from '../model/profile';
+import { AppSecretAccess, DaprVersion, EnvironmentProfile, MtlsPolicy } from '@dapr-platform/constructs';
+import { isStrict } from '@dapr-platform/constructs/internal';
 import { ArgoCdApplication } from './argocd-application';
 import {
   ControlPlaneResources,

@@ -5,8 +5,8 @@ import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
 import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { checkNamespace } from '../model/names';
-import { EnvironmentProfile } from '../model/profile';
+import { EnvironmentProfile } from '@dapr-platform/constructs';
+import { checkNamespace } from '@dapr-platform/constructs/internal';
 import { checkMountPath } from './checks';
 import { TerraformData } from './terraform-data';
 
