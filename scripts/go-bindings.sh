@@ -52,14 +52,22 @@ generate() {
   rm -rf "$dest" && mv "$tmp" "$dest"
 }
 
-# The peers, generated once per jsii-pacmak version and peer versions.
-peers_key=$(printf '%s\n' "jsii-pacmak=$pacmak_version" "$peers" "$script_sum" | sha256sum | cut -c1-16)
-peers_dir="$cache/peers-$peers_key"
-if [ -f "$peers_dir/.complete" ]; then
-  echo "go-bindings: peers from the cache ($peers_dir)" >&2
-else
-  echo "go-bindings: generating cdk8s and cdk8s-plus-28 ($peers, jsii-pacmak $pacmak_version) into $peers_dir" >&2
-  rm -rf "$peers_dir" && mkdir -p "$peers_dir"
+# Runs "$@" to fill the directory $1 ($2 says what for) unless a complete one is cached: the
+# marker .complete is written last, so an interrupted run leaves a directory that rebuilds.
+ensure() {
+  local dir="$1" what="$2"
+  shift 2
+  if [ -f "$dir/.complete" ]; then
+    echo "go-bindings: $what from the cache ($dir)" >&2
+    return
+  fi
+  echo "go-bindings: generating $what into $dir" >&2
+  rm -rf "$dir" && mkdir -p "$dir"
+  "$@"
+  touch "$dir/.complete"
+}
+
+generate_peers() {
   for pkg in cdk8s cdk8s-plus-28; do
     # A copy: jsii-pacmak packs the package (npm pack) for the module's embedded tarball.
     mkdir -p "$work/$pkg/node_modules"
@@ -68,8 +76,12 @@ else
   done
   generate "$work/cdk8s/node_modules/cdk8s" "$peers_dir/cdk8s"
   generate "$work/cdk8s-plus-28/node_modules/cdk8s-plus-28" "$peers_dir/cdk8splus28"
-  touch "$peers_dir/.complete"
-fi
+}
+
+# The peers, generated once per jsii-pacmak version and peer versions.
+peers_key=$(printf '%s\n' "jsii-pacmak=$pacmak_version" "$peers" "$script_sum" | sha256sum | cut -c1-16)
+peers_dir="$cache/peers-$peers_key"
+ensure "$peers_dir" "cdk8s and cdk8s-plus-28 ($peers, jsii-pacmak $pacmak_version)" generate_peers
 
 # Ours: the app-team assembly, compiled by jsii every time (the key is its content).
 if ! JSII_DOTNET_CHECK=0 JSII_PACKAGES=constructs JSII_WORK="$work/jsii" bash "$root/scripts/jsii-check.sh" >"$work/jsii.log" 2>&1; then
@@ -81,14 +93,8 @@ mv "$work/jsii/constructs-pkg" "$work/pkg"
 grep '^jsii' "$work/jsii.log" | sed 's/^/go-bindings: /' >&2
 key=$( (sha256sum <"$work/pkg/.jsii" | cut -c1-64; printf '%s\n' "jsii-pacmak=$pacmak_version" "$peers" "$script_sum") | sha256sum | cut -c1-16)
 ours_dir="$cache/daprplatform-$key"
-if [ -f "$ours_dir/.complete" ]; then
-  echo "go-bindings: daprplatform from the cache ($ours_dir)" >&2
-else
-  echo "go-bindings: generating daprplatform into $ours_dir" >&2
-  rm -rf "$ours_dir" && mkdir -p "$ours_dir"
-  generate "$work/pkg" "$ours_dir/daprplatform"
-  touch "$ours_dir/.complete"
-fi
+ensure "$ours_dir" daprplatform generate "$work/pkg" "$ours_dir/daprplatform"
+
 # Keep the cache small: drop partial directories and all but the three newest of each kind.
 for kind in peers daprplatform; do
   for d in "$cache/$kind"-*; do

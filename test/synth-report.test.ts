@@ -3,14 +3,15 @@ import { DaprChart } from '../constructs/k8s/dapr-chart';
 import { DaprWorkload } from '../constructs/k8s/dapr-workload';
 import { DaprSynth, formatSynthErrors, synthOrReport, validationErrors } from '../constructs/model/validation';
 
-describe('synthOrReport: app-team synth errors printed like the platform synth (issue 16)', () => {
-  const app = (image: string) => {
-    const a = Testing.app();
-    const chart = new DaprChart(a, 'returns', { namespace: 'apps' });
-    new DaprWorkload(chart, 'Returns', { appId: 'returns', image, appPort: 8080, apiToken: true });
-    return a;
-  };
+/** An app-team app with one workload; a `latest` image is invalid. */
+const app = (image: string) => {
+  const a = Testing.app();
+  const chart = new DaprChart(a, 'returns', { namespace: 'apps' });
+  new DaprWorkload(chart, 'Returns', { appId: 'returns', image, appPort: 8080, apiToken: true });
+  return a;
+};
 
+describe('synthOrReport: app-team synth errors printed like the platform synth (issue 16)', () => {
   test('invalid: every error with its construct path under one heading, no stack trace, exit code 1, nothing synthesized', () => {
     const printed: string[] = [];
     const a = app('registry.example.com/returns:latest');
@@ -36,13 +37,6 @@ describe('synthOrReport: app-team synth errors printed like the platform synth (
 });
 
 describe('DaprSynth: synthOrReport for Go and the other jsii languages (no free functions there)', () => {
-  const app = (image: string) => {
-    const a = Testing.app();
-    const chart = new DaprChart(a, 'returns', { namespace: 'apps' });
-    new DaprWorkload(chart, 'Returns', { appId: 'returns', image, appPort: 8080, apiToken: true });
-    return a;
-  };
-
   test('synthOrReportTo reports like synthOrReport; validationErrors lists the same errors', () => {
     const printed: string[] = [];
     const a = app('registry.example.com/returns:latest');
