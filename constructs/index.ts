@@ -21,6 +21,7 @@ export { MtlsPolicy, MtlsPolicyProps } from './model/mtls-policy';
 export { CleanupPolicy, KafkaTopicDeclaration, KafkaTopicOverrides, KafkaTopicSettings } from './model/kafka-topic';
 export { EnvironmentProfile } from './model/profile';
 export { ISecretStore, SecretRef } from './model/secret-ref';
+export { TopicDirection, TopicGrant } from './model/topic-grant';
 export { DaprSynth, formatSynthErrors, ISynthesizableApp, ISynthReportOutput, synthOrReport, validationErrors } from './model/validation';
 
 // ---- k8s: cdk8s constructs ------------------------------------------------------------------------

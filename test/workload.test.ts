@@ -279,7 +279,7 @@ describe('workload rules', () => {
 
   test('a subscription to a pub/sub the subscriber is not scoped to is refused', () => {
     const chart = daprChart();
-    const events = new ImportedComponent(chart, 'events', { name: 'events', namespace: 'apps', componentType: 'pubsub.kafka', scopes: ['billing'] });
+    const events = new ImportedComponent(chart, 'events', { name: 'events', namespace: 'apps', componentType: 'pubsub.kafka', scopes: ['billing'], unrestrictedTopics: true });
     const w = new DaprWorkload(chart, 'w', { appId: 'returns', ...base });
     w.subscribe(events, 'shipment-created', { route: '/shipments' });
     expect(errorsOf(chart)).toEqual([expect.stringMatching(/pubsub.kafka component 'events' \(declared elsewhere\) is not scoped to app 'returns', which uses it: add 'returns' to its scopes/)]);
@@ -301,6 +301,7 @@ describe('workload rules', () => {
       componentType: 'pubsub.kafka',
       scopes: ['returns'],
       secretRefs: [vault.secret('kafka', 'username'), vault.secret('kafka', 'password')],
+      unrestrictedTopics: true,
     });
     const w = new DaprWorkload(chart, 'w', { appId: 'returns', ...base });
     w.subscribe(events, 'shipment-created', { route: '/shipments' });

@@ -5,6 +5,7 @@ import { IDaprApp } from '../model/dapr-app';
 import { goDuration } from '../model/go-duration';
 import { checkReferencedAppId, checkNamespace, checkObjectName } from '../model/names';
 import { ISecretStore, SecretRef } from '../model/secret-ref';
+import { TopicGrant } from '../model/topic-grant';
 import { DaprChart, DaprSettings } from './dapr-chart';
 
 /** A network endpoint a component connects to (for egress rules and documentation). */
@@ -45,6 +46,12 @@ export interface IPubSub extends IDaprComponent {
   grantPublish(app: IDaprApp, topic: string): void;
   /** Scopes the app to the pub/sub and lets it subscribe to the topic (and to no topic it was not granted). */
   grantSubscribe(app: IDaprApp, topic: string): void;
+  /**
+   * Every grant recorded through `grantPublish`/`grantSubscribe` (by workloads' `publishes` and
+   * `subscribe`, Subscriptions' subscribers and their dead-letter topics), without duplicates,
+   * sorted by app-id, direction and topic.
+   */
+  readonly topicGrants: TopicGrant[];
 }
 
 /** One entry of a component's `spec.metadata`: a plain value or a secret reference, never both. */

@@ -60,7 +60,19 @@ var ComponentSecrets = struct{ Events, OrderState [][2]string }{
 	OrderState: [][2]string{{"redis", "password"}},
 }
 
-// EventsPubsub is the pub/sub `events` (Kafka): its scopes as the platform declares them, `returns` included.
+// Topics of the `events` pub/sub.
+var Topics = struct{ ShipmentCreated, ShipmentCreatedDeadLetters string }{ShipmentCreated: "shipment-created", ShipmentCreatedDeadLetters: "shipment-created-dlq"}
+
+func publish(appID, topic string) *dp.TopicGrant {
+	return &dp.TopicGrant{AppId: jsii.String(appID), Topic: jsii.String(topic), Direction: dp.TopicDirection_PUBLISH}
+}
+
+func subscribe(appID, topic string) *dp.TopicGrant {
+	return &dp.TopicGrant{AppId: jsii.String(appID), Topic: jsii.String(topic), Direction: dp.TopicDirection_SUBSCRIBE}
+}
+
+// EventsPubsub is the pub/sub `events` (Kafka): its scopes and topic grants (its `publishingScopes`
+// and `subscriptionScopes`) as the platform declares them, `returns` included.
 func EventsPubsub() *dp.ImportedComponentProps {
 	return &dp.ImportedComponentProps{
 		Name:          jsii.String("events"),
@@ -68,6 +80,16 @@ func EventsPubsub() *dp.ImportedComponentProps {
 		ComponentType: jsii.String("pubsub.kafka"),
 		Scopes:        jsii.Strings("billing", "dead-letters", "notifications", "returns", "shipping"),
 		Endpoints:     kafkaBrokers(),
+		GrantedTopics: &[]*dp.TopicGrant{
+			publish("billing", Topics.ShipmentCreatedDeadLetters),
+			publish("notifications", Topics.ShipmentCreatedDeadLetters),
+			publish("returns", Topics.ShipmentCreatedDeadLetters),
+			publish("shipping", Topics.ShipmentCreated),
+			subscribe("billing", Topics.ShipmentCreated),
+			subscribe("dead-letters", Topics.ShipmentCreatedDeadLetters),
+			subscribe("notifications", Topics.ShipmentCreated),
+			subscribe("returns", Topics.ShipmentCreated),
+		},
 	}
 }
 
@@ -82,9 +104,6 @@ func OrderState() *dp.ImportedComponentProps {
 		Endpoints:         &[]*dp.ComponentEndpoint{{Host: jsii.String("orders-redis.prod.logistics.example.com"), Port: jsii.Number(6380)}},
 	}
 }
-
-// Topics of the `events` pub/sub.
-var Topics = struct{ ShipmentCreated, ShipmentCreatedDeadLetters string }{ShipmentCreated: "shipment-created", ShipmentCreatedDeadLetters: "shipment-created-dlq"}
 
 // Inventory is the inventory service (declared by the platform).
 func Inventory() dp.IDaprApp {

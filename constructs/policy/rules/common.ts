@@ -82,3 +82,22 @@ export function unknownScopesProblem(index: DocumentIndex, ref: string, ns: stri
     `fix the scope or the app-id (app-ids ${inNamespace(ns)}: ${known.length > 0 ? quoteList(known) : 'none'}).`
   );
 }
+
+/** The metadata keys daprd reads a pub/sub's topic scoping from (`pkg/scopes`), case-insensitively. */
+export const TOPIC_SCOPE_KEYS: readonly string[] = ['publishingScopes', 'subscriptionScopes', 'allowedTopics', 'protectedTopics'];
+
+/**
+ * A pub/sub Component's topic-scoping metadata as daprd reads it (name → plain value), or undefined
+ * when one of those keys comes from a secret or an environment variable: daprd resolves it, the
+ * documents do not hold it, so the topic rules cannot decide and say nothing about that component.
+ */
+export function topicScopeMetadata(c: DaprComponentDoc): Map<string, string> | undefined {
+  const keys = new Set(TOPIC_SCOPE_KEYS.map((k) => k.toLowerCase()));
+  const out = new Map<string, string>();
+  for (const m of c.metadata) {
+    if (!keys.has(m.name.toLowerCase())) continue;
+    if (m.secretKeyRef !== undefined || m.envRef !== undefined) return undefined;
+    out.set(m.name, m.value === undefined || m.value === null ? '' : typeof m.value === 'string' ? m.value : String(m.value));
+  }
+  return out;
+}

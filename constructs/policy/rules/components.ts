@@ -1,6 +1,7 @@
 import { DaprComponentDoc, DocumentIndex } from '../document-index';
 import { Rule, RuleViolation, Severity } from '../types';
 import { asString, compareStrings, didYouMean, getPath } from '../util';
+import { COMPONENT_TOPIC_SCOPES_WELL_FORMED } from './component-topic-scopes';
 import { ALL_PROFILES, BUILTIN_SECRET_STORE, inNamespace, isTrue, metadataValue, PROD_ONLY, secretStoreProblem, secretStoresByNamespace, STRICT_PROFILES, unknownScopesProblem } from './common';
 
 const SCOPES_DOC = 'https://docs.dapr.io/operations/components/component-scopes/';
@@ -356,4 +357,7 @@ export const COMPONENT_RULES: readonly Rule[] = [
   COMPONENT_KAFKA_AUTH,
   COMPONENT_VAULT_TLS,
   COMPONENT_SPEC_KNOWN,
+  COMPONENT_TOPIC_SCOPES_WELL_FORMED,
 ];
+
+export { COMPONENT_TOPIC_SCOPES_WELL_FORMED };

@@ -15,6 +15,8 @@ import {
   ImportedVaultSecretStoreProps,
   MtlsPolicy,
   SecretRef,
+  TopicDirection,
+  TopicGrant,
 } from '@dapr-platform/constructs';
 
 /** The namespace of the order-management apps. */
@@ -57,13 +59,32 @@ export const COMPONENT_SECRETS = {
   orderState: [['redis', 'password']],
 } as const;
 
-/** The pub/sub `events` (Kafka): its scopes as the platform declares them, `returns` included. */
+/** Topics of the `events` pub/sub. */
+export const TOPICS = { shipmentCreated: 'shipment-created', shipmentCreatedDeadLetters: 'shipment-created-dlq' } as const;
+
+const publish = (appId: string, topic: string): TopicGrant => ({ appId, topic, direction: TopicDirection.PUBLISH });
+const subscribe = (appId: string, topic: string): TopicGrant => ({ appId, topic, direction: TopicDirection.SUBSCRIBE });
+
+/**
+ * The pub/sub `events` (Kafka): its scopes and topic grants (its `publishingScopes` and
+ * `subscriptionScopes`) as the platform declares them, `returns` included.
+ */
 export const EVENTS_PUBSUB: ImportedComponentProps = {
   name: 'events',
   namespace: NAMESPACE,
   componentType: 'pubsub.kafka',
   scopes: ['billing', 'dead-letters', 'notifications', 'returns', 'shipping'],
   endpoints: KAFKA_BROKERS,
+  grantedTopics: [
+    publish('billing', TOPICS.shipmentCreatedDeadLetters),
+    publish('notifications', TOPICS.shipmentCreatedDeadLetters),
+    publish('returns', TOPICS.shipmentCreatedDeadLetters),
+    publish('shipping', TOPICS.shipmentCreated),
+    subscribe('billing', TOPICS.shipmentCreated),
+    subscribe('dead-letters', TOPICS.shipmentCreatedDeadLetters),
+    subscribe('notifications', TOPICS.shipmentCreated),
+    subscribe('returns', TOPICS.shipmentCreated),
+  ],
 };
 
 /** The state store `order-state` (Redis, the actor state store): its scopes, `returns` included. */
@@ -75,9 +96,6 @@ export const ORDER_STATE: ImportedComponentProps = {
   isActorStateStore: true,
   endpoints: [{ host: 'orders-redis.prod.logistics.example.com', port: 6380 }],
 };
-
-/** Topics of the `events` pub/sub. */
-export const TOPICS = { shipmentCreated: 'shipment-created', shipmentCreatedDeadLetters: 'shipment-created-dlq' } as const;
 
 /** The inventory service (declared by the platform). */
 export const INVENTORY: IDaprApp = DaprApp.fromAppId('inventory', NAMESPACE);
