@@ -13,3 +13,15 @@ export { checkAppId, checkNamespace, checkObjectName } from './model/names';
 export { isStrict } from './model/profile';
 export { parseQuantity } from './model/quantity';
 export { VAULT_TOKEN_AUDIENCE } from './model/vault-token-audience';
+// The synth pipeline's pieces that need no cdktf (used by `PlatformSynth` in @dapr-platform/terraform).
+export type { IssuerRecord } from './model/issuer-expiry';
+export { issuerExpiryWarnings } from './model/issuer-expiry';
+export { readIssuerRecords } from './synth/issuer-records';
+export type { ManifestFile } from './synth/manifest-files';
+export { groupManifests, toYaml, writeFiles } from './synth/manifest-files';
+export type { Topology } from './synth/topology';
+export { topologyMarkdown, topologyOf } from './synth/topology';
+export type { VersionLock } from './synth/version-lock';
+export { readVersionLock, runningVersion, versionLockText } from './synth/version-lock';
+// The policy engine's entry points the pipeline runs (also `@dapr-platform/constructs/policy`).
+export { checkDocuments, documentsFromObjects, Severity } from './policy/engine';

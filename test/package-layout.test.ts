@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { specifiers } from './import-specifiers';
 
 const { PACKAGE_SOURCES } = require('../scripts/package-sources');
 
@@ -20,10 +21,6 @@ function tsFiles(dir: string): string[] {
   });
 }
 
-/** Every module specifier a file imports or re-exports (static imports, `import type` included). */
-export function specifiers(source: string): string[] {
-  return [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/g)].map((m) => m[1]);
-}
 
 const inTerraform = (f: string) => f.startsWith(TERRAFORM_DIR + path.sep);
 const files = tsFiles(path.join(ROOT, 'constructs'));

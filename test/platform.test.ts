@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { EnvironmentOutput, main, synthesize, SynthError } from '../stacks/main';
-import { groupManifests } from '../stacks/manifests';
+import { groupManifests } from '../constructs/synth/manifest-files';
 import { snapshotTree } from './file-tree';
 
 // End-to-end: the reference order-management platform, both planes, every environment, in memory.

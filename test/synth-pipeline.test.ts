@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { TerraformStack } from 'cdktf';
 import { main, synthesize } from '../stacks/main';
-import { toYaml } from '../stacks/manifests';
-import { Topology, topologyMarkdown } from '../stacks/topology';
+import { toYaml } from '../constructs/synth/manifest-files';
+import { Topology, topologyMarkdown } from '../constructs/synth/topology';
 
 // What `npm run synth` leaves behind and how much work it does, independent of timing.
 

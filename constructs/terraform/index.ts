@@ -33,3 +33,16 @@ export { TerraformData, TerraformDataProps } from './terraform-data';
 export { TerraformSecret } from './terraform-secret';
 export { VaultAgentInjector, VaultAgentInjectorProps } from './vault-agent-injector';
 export { VaultAppAccess, VaultAppAccessProps } from './vault-app-access';
+export {
+  EnvironmentContext,
+  EnvironmentDeclaration,
+  EnvironmentSynthResult,
+  IPlatformEnvironment,
+  OutputFile,
+  PlatformSynth,
+  PlatformSynthOptions,
+  PlatformSynthResult,
+  SynthWarning,
+} from './platform-synth';
+export { ISynthCliOutput, PlatformSynthCli } from './platform-synth-cli';
+export { EnvironmentSummary, ResourceTotals } from './synth-summary';

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { DaprComponent } from '../constructs/k8s/dapr-component';
-import { DaprWorkload } from '../constructs/k8s/dapr-workload';
+import { DaprComponent } from '../k8s/dapr-component';
+import { DaprWorkload } from '../k8s/dapr-workload';
 
 /** The service graph of an environment, as data for tools. */
 export interface Topology {
