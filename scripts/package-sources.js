@@ -16,15 +16,20 @@ const PACKAGE_SOURCES = {
   '@dapr-platform/terraform': 'constructs/terraform/index.ts',
 };
 
-/** Makes Node.js resolve the package names to the sources (a `Module._resolveFilename` hook). */
-function resolveToSources() {
+/**
+ * Makes Node.js resolve the package names to the sources (a `Module._resolveFilename` hook), or,
+ * with `outDir`, to the same files compiled by tsc into that folder (`build/` of tsconfig.build.json).
+ */
+function resolveToSources(outDir) {
   const Module = require('module');
-  const root = path.resolve(__dirname, '..');
+  const root = outDir ?? path.resolve(__dirname, '..');
+  const file = (source) => path.join(root, outDir ? source.replace(/\.ts$/, '.js') : source);
   const resolveFilename = Module._resolveFilename;
   Module._resolveFilename = function resolveOwnPackages(request, ...rest) {
     const source = PACKAGE_SOURCES[request];
-    return source === undefined ? resolveFilename.call(this, request, ...rest) : path.join(root, source);
+    return source === undefined ? resolveFilename.call(this, request, ...rest) : file(source);
   };
 }
 
 module.exports = { PACKAGE_SOURCES, resolveToSources };
+
