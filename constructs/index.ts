@@ -23,7 +23,7 @@ export { CleanupPolicy, KafkaTopicDeclaration, KafkaTopicOverrides, KafkaTopicSe
 export { EnvironmentProfile } from './model/profile';
 export { ISecretStore, SecretRef } from './model/secret-ref';
 export { TopicDirection, TopicGrant } from './model/topic-grant';
-export { formatSynthErrors, ISynthesizableApp, ISynthReportOutput, synthOrReport, validationErrors } from './model/validation';
+export { DaprSynth, formatSynthErrors, ISynthesizableApp, ISynthReportOutput, synthOrReport, validationErrors } from './model/validation';
 
 // ---- k8s: cdk8s constructs ------------------------------------------------------------------------
 export { DaprChart, DaprChartProps, DaprSettings, ExternalHost } from './k8s/dapr-chart';
@@ -49,6 +49,7 @@ export {
   AppProtocol,
   ExternalInvocationEdge,
   InvocationEdge,
+  InvocationOptions,
   LogLevel,
   SubscribeOptions,
   TopicEdge,
@@ -82,6 +83,7 @@ export {
 export { KeyPrefix, RedisStateStore, RedisStateStoreProps, RedisType } from './k8s/redis-state-store';
 export {
   CircuitBreakerOptions,
+  ComponentTargetPolicies,
   Resiliency,
   ResiliencyPolicy,
   ResiliencyProps,

@@ -10,6 +10,7 @@
 # Network: the npm registry only (the example's dependencies; --prefer-offline uses the cache).
 #   bash scripts/test-app-team-example.sh        # (npm run test:example)
 #   KEEP=1 bash scripts/test-app-team-example.sh # keep the temporary copy (prints its path)
+#   APP_TEAM_DIST_OUT=<dir>                      # also copy the example's synthesized dist/ to <dir>
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/app-team-example.XXXXXX")"
@@ -67,6 +68,8 @@ console.log('import (ESM): named exports of both entry points resolve');
 echo "== synth"
 (cd "$example" && npm run --silent synth)
 node "$root/scripts/check-app-team-example.js" "$example/dist"
+# scripts/test-go-example.sh compares the Go example's output with this one.
+if [ -n "${APP_TEAM_DIST_OUT:-}" ]; then rm -rf "$APP_TEAM_DIST_OUT" && cp -R "$example/dist" "$APP_TEAM_DIST_OUT"; fi
 
 echo "== npm run check --contract on the example's output (the cross-repository rules, without the platform's documents)"
 (cd "$root" && node -r ./scripts/ts-register.js constructs/policy/cli.ts "$example/dist" --profile prod --contract "$example/contract/prod.contract.json") >"$tmp/check.log" 2>&1 || { cat "$tmp/check.log" >&2; echo "ERROR: the policy check with the contract failed on the example's output" >&2; exit 1; }

@@ -162,7 +162,7 @@ export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
   const deliveries = resiliency.addRetry('deliveries', { backoff: RetryBackoff.CONSTANT, maxRetries: 10, duration: Duration.seconds(5) });
   const publish = resiliency.addRetry('publish', { backoff: RetryBackoff.EXPONENTIAL, maxRetries: 3, maxInterval: Duration.seconds(5) });
   for (const callee of [w.checkout, w.inventory]) resiliency.targetApp(callee, { timeout, retry, circuitBreaker: breaker });
-  resiliency.targetComponent(pubsub, { retry: publish }, { retry: deliveries });
+  resiliency.targetComponent(pubsub, { outbound: { retry: publish }, inbound: { retry: deliveries } });
   for (const app of [w.checkout, w.orders, w.shipping, w.notifications, w.billing, w['dead-letters']]) resiliency.addScope(app);
 
   // Monitors and alerts, derived from the graph above (rendered into dist/<env>/monitoring.yaml).

@@ -250,7 +250,7 @@ describe('PlatformSynthCli', () => {
   test('writes, prints a summary per environment with its warnings, and says what to commit', () => {
     const dir = fs.mkdtempSync(path.join(scratch, 'cli-'));
     const { out, io } = capture();
-    expect(PlatformSynthCli.run(options, ['--env', 'prod', '--dist', path.join(dir, 'dist'), '--cdktf-out', path.join(dir, 'cdktf.out')], io)).toBe(0);
+    expect(PlatformSynthCli.runTo(options, ['--env', 'prod', '--dist', path.join(dir, 'dist'), '--cdktf-out', path.join(dir, 'cdktf.out')], io)).toBe(0);
     expect(out.error).toEqual([]);
     expect(out.log[0]).toMatch(/^prod \(profile prod, Dapr \d+\.\d+\.\d+\)\n {2}Terraform resources +\d+ \(/);
     expect(out.log[1]).toMatch(/^ {2}warning \[DAPR-CA-001\] SentryTrustBundle prod\/sentry-trust-bundle: no issuer record for 'prod'/);
@@ -266,7 +266,7 @@ describe('PlatformSynthCli', () => {
       [['--env', 'qa', '--dist', dir], 'Synth failed with 1 error(s):\n  unknown environment(s) qa: use one of dev, prod'],
     ] as const) {
       const { out, io } = capture();
-      expect(PlatformSynthCli.run(options, [...argv], io)).toBe(1);
+      expect(PlatformSynthCli.runTo(options, [...argv], io)).toBe(1);
       expect(out).toEqual({ log: [], error: [message] });
     }
     expect(fs.existsSync(dir)).toBe(false);

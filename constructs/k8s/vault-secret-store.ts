@@ -12,13 +12,20 @@ import { agentTokenPathProblem, VAULT_AGENT_TOKEN_PATH } from './vault-agent-wir
  */
 export class VaultAuth {
   /**
-   * A token file written by the Vault Agent injector after Kubernetes auth (`vaultTokenMountPath`).
-   * Each workload that uses the store gets the agent for its own Vault role, which writes the token
-   * into a volume mounted only into daprd (see DaprWorkload).
-   * @param mountPath where the token file is inside daprd: an absolute path ending in `/token`
-   * (the agent writes `<secret volume path>/token`); default `/vault/secrets/token`
+   * A token file written by the Vault Agent injector after Kubernetes auth (`vaultTokenMountPath`),
+   * at `/vault/secrets/token`. Each workload that uses the store gets the agent for its own Vault
+   * role, which writes the token into a volume mounted only into daprd (see DaprWorkload).
    */
-  public static tokenFile(mountPath: string = VAULT_AGENT_TOKEN_PATH): VaultAuth {
+  public static tokenFile(): VaultAuth {
+    return new VaultAuth(VAULT_AGENT_TOKEN_PATH, undefined);
+  }
+
+  /**
+   * Like {@link VaultAuth.tokenFile}, with the token file elsewhere inside daprd.
+   * @param mountPath where the token file is inside daprd: an absolute path ending in `/token`
+   * (the agent writes `<secret volume path>/token`)
+   */
+  public static tokenFileAt(mountPath: string): VaultAuth {
     return new VaultAuth(mountPath, undefined);
   }
 

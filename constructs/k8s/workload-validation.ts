@@ -208,7 +208,7 @@ function graphErrors(m: WorkloadModel, what: string): string[] {
     if (e.callee.namespace !== w.namespace && !g.crossNamespaceCallees.has(e.callee)) {
       errors.push(
         `${what} (namespace '${w.namespace}') invokes '${e.callee.appId}' in namespace '${e.callee.namespace}' without saying so: ` +
-          `pass crossNamespace=true to invokes() (callers then use the app-id '${e.callee.appId}.${e.callee.namespace}').`,
+          `pass { crossNamespace: true } to invokes() (callers then use the app-id '${e.callee.appId}.${e.callee.namespace}').`,
       );
     }
     if (e.operations.length === 0) errors.push(`${what} invokes '${e.callee.appId}' with no operations: list the paths and verbs it calls.`);
@@ -228,7 +228,7 @@ function graphErrors(m: WorkloadModel, what: string): string[] {
     if (e.app.namespace !== w.namespace && !e.crossNamespace) {
       errors.push(
         `${what} (namespace '${w.namespace}') ${outgoing ? 'invokes' : 'is invoked by'} '${e.app.appId}' in namespace '${e.app.namespace}' without saying so: ` +
-          `pass crossNamespace=true to ${outgoing ? 'invokesApp' : 'allowsInvocationFrom'}().`,
+          `pass { crossNamespace: true } to ${outgoing ? 'invokesApp' : 'allowsInvocationFrom'}().`,
       );
     }
     if (e.operations.length === 0) {

@@ -26,8 +26,12 @@ export class PlatformSynthCli {
    * Runs the synth with the command-line flags over `options`. Returns the exit code: 0, or 1 with
    * every error printed (no stack trace) when the model or the flags are invalid.
    */
-  public static run(options: PlatformSynthOptions, argv: string[], output?: ISynthCliOutput): number {
-    const out = output ?? CONSOLE;
+  public static run(options: PlatformSynthOptions, argv: string[]): number {
+    return PlatformSynthCli.runTo(options, argv, CONSOLE);
+  }
+
+  /** Like {@link PlatformSynthCli.run}, printing to `out` instead of stdout and stderr. */
+  public static runTo(options: PlatformSynthOptions, argv: string[], out: ISynthCliOutput): number {
     const parsed = parseFlags(options, argv);
     const result = 'errors' in parsed ? { errors: parsed.errors, environments: [] } : PlatformSynth.synthesize(parsed.options);
     if ('errors' in parsed || result.errors.length) {

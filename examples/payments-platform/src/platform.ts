@@ -133,7 +133,7 @@ export function buildPayments(scope: Construct, env: PaymentsEnvironment): Payme
   const retry = resiliency.addRetry('transient', { backoff: RetryBackoff.EXPONENTIAL, maxRetries: 3, maxInterval: Duration.seconds(2), httpStatusCodes: '429,502-504' });
   const deliveries = resiliency.addRetry('deliveries', { backoff: RetryBackoff.CONSTANT, maxRetries: 10, duration: Duration.seconds(5) });
   for (const callee of [fraud, ledger]) resiliency.targetApp(callee, { timeout, retry });
-  resiliency.targetComponent(events, undefined, { retry: deliveries });
+  resiliency.targetComponent(events, { inbound: { retry: deliveries } });
   for (const app of [payments, ledger, notifications]) resiliency.addScope(app);
 
   new DaprMonitoring(chart, 'Monitoring', { controlPlaneHa: env.ha, controlPlaneNamespace: CONTROL_PLANE_NAMESPACE });
