@@ -3,8 +3,8 @@
 # package (scripts/go-bindings.sh) and run; its synthesized YAML must be byte-identical to the
 # TypeScript example's (examples/app-team, built and run from the packed tarball by
 # scripts/test-app-team-example.sh). Fails with the diff when they differ. Then the error path:
-# with `returns` missing from the scopes the platform publishes for `events`, the Go program must
-# exit 1 and print the same report as the TypeScript example.
+# with `returns` missing from the scopes of `events` in the platform contract, the Go program must
+# exit 1 and print the same report as the TypeScript example (naming the contract file).
 #
 # Network: the Go module proxy (constructs-go, jsii-runtime-go and their dependencies) and the npm
 # registry (the TypeScript example's install); both use their local caches when warm.
@@ -45,7 +45,9 @@ phase "run the Go example"
 # jsii-runtime-go v1.139.0 waits for its node child twice at exit (jsii.Close and its own watcher),
 # so the second wait prints "Runtime process exited abnormally: waitid: no child processes" without a
 # newline; the exit code and the output are not affected (the comparison below is the check).
-(cd "$example" && ./returns-deploy "$tmp/go-dist") >"$tmp/run.log" 2>&1 || { cat "$tmp/run.log" >&2; echo; echo "ERROR: the Go example failed" >&2; exit 1; }
+# The platform contract the TypeScript example builds against (the copy here has no ../app-team).
+contract="$root/examples/app-team/contract/prod.contract.json"
+(cd "$example" && PLATFORM_CONTRACT="$contract" ./returns-deploy "$tmp/go-dist") >"$tmp/run.log" 2>&1 || { cat "$tmp/run.log" >&2; echo; echo "ERROR: the Go example failed" >&2; exit 1; }
 cat "$tmp/run.log" && [ -z "$(tail -c 1 "$tmp/run.log")" ] || echo
 
 phase "the TypeScript example's output"
@@ -70,16 +72,23 @@ if ! diff -r -u "$tmp/ts-dist" "$tmp/go-dist"; then
 fi
 echo "identical: $(echo "$files" | wc -l) file(s), $(cat "$tmp/go-dist"/* | wc -c) bytes ($(echo "$files" | tr '\n' ' '))"
 
-phase "the Go example refuses what the TypeScript one refuses: events not scoped to returns"
-sed -i 's/"billing", "dead-letters", "notifications", "returns", "shipping"/"billing", "dead-letters", "notifications", "shipping"/' "$example/platform_references.go"
-grep -q '"notifications", "shipping"' "$example/platform_references.go" || { echo "ERROR: could not unscope returns in the copy" >&2; exit 1; }
-(cd "$example" && go build -o returns-deploy .)
+phase "the Go example refuses what the TypeScript one refuses: a contract whose events does not scope returns"
+# The contract as it would read had the platform not granted returns anything on events (as scripts/test-app-team-example.sh makes it).
+node -e '
+const fs = require("fs");
+const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+const e = c.components.find((x) => x.name === "events");
+e.scopes = e.scopes.filter((a) => a !== "returns");
+for (const k of ["publishingScopes", "subscriptionScopes"]) e.topics[k] = e.topics[k].split(";").filter((x) => !x.startsWith("returns=")).join(";");
+e.topicGrants = e.topicGrants.filter((g) => g.appId !== "returns");
+fs.writeFileSync(process.argv[2], JSON.stringify(c, null, 2) + "\n");
+' "$contract" "$example/unscoped.contract.json"
 status=0
-(cd "$example" && ./returns-deploy "$tmp/go-dist-unscoped") >"$tmp/unscoped.log" 2>&1 || status=$?
-expected="pubsub.kafka component 'events' (declared elsewhere) is not scoped to app 'returns', which uses it: add 'returns' to its scopes where it is declared."
+(cd "$example" && PLATFORM_CONTRACT=unscoped.contract.json ./returns-deploy "$tmp/go-dist-unscoped") >"$tmp/unscoped.log" 2>&1 || status=$?
+expected="DaprWorkload 'returns' uses component 'events' (pubsub.kafka), whose scopes in the contract unscoped.contract.json do not list 'returns' (scopes: 'billing', 'dead-letters', 'notifications', 'shipping'): the platform must add 'returns' to the scopes of 'events' (in its code: events.grantSubscribe(returns, 'shipment-created'), events.grantPublish(returns, 'shipment-created-dlq')) and publish the contract again."
 if [ "$status" != 1 ] || ! grep -qF "$expected" "$tmp/unscoped.log" || ! grep -q '^Synth failed with [0-9]* error(s):$' "$tmp/unscoped.log" || [ -e "$tmp/go-dist-unscoped" ]; then
   cat "$tmp/unscoped.log" >&2
-  echo "ERROR: the Go example should exit 1 with the synth report naming the missing scope and write nothing (exit $status)." >&2
+  echo "ERROR: the Go example should exit 1 with the synth report naming the contract file and the missing scope, and write nothing (exit $status)." >&2
   exit 1
 fi
 echo "ok: exit 1: $expected"

@@ -1,5 +1,5 @@
 // The returns service, declared by its own team with the Go bindings of @dapr-platform/constructs
-// against the platform's published references (see platform_references.go), synthesized to dist/.
+// against the platform's contract for prod (../app-team/contract/prod.contract.json), synthesized to dist/.
 //
 //	go build -o returns-deploy . && ./returns-deploy   # validates (every error listed), writes dist/returns.k8s.yaml
 //
@@ -24,20 +24,14 @@ func main() {
 		outdir = os.Args[1]
 	}
 	app := cdk8s.NewApp(&cdk8s.AppProps{Outdir: jsii.String(outdir)})
-	chart := dp.NewDaprChart(app, jsii.String("returns"), &dp.DaprChartProps{
-		Namespace:     jsii.String(Namespace),
-		Profile:       Profile,
-		DaprVersion:   DaprVersion(),
-		Mtls:          ProdMtls(),
-		ExternalHosts: ExternalHosts(),
-	})
+	// Namespace, profile, Dapr version, trust domain, control-plane namespace and external hosts: the contract's.
+	contract := dp.PlatformContract_FromFile(jsii.String(ContractFile()))
+	chart := dp.NewDaprChart(app, jsii.String("returns"), &dp.DaprChartProps{Contract: contract})
 
-	// The platform's components, by reference: never rendered here, and their scopes are not changed from here.
-	// They read their credentials through the platform's Vault store, so returns' sidecar gets the
-	// Vault Agent wiring for its own role.
-	vault := dp.NewImportedVaultSecretStore(chart, jsii.String("Vault"), VaultStore())
-	events := dp.NewImportedComponent(chart, jsii.String("Events"), withSecretRefs(EventsPubsub(), vault, ComponentSecrets.Events))
-	orderState := dp.NewImportedComponent(chart, jsii.String("OrderState"), withSecretRefs(OrderState(), vault, ComponentSecrets.OrderState))
+	// The platform's components, by reference: never rendered here. They read their credentials
+	// through the platform's Vault store, so returns' sidecar gets the Vault Agent wiring for its own role.
+	events := contract.Component(chart, jsii.String("Events"), jsii.String("events"))
+	orderState := contract.Component(chart, jsii.String("OrderState"), jsii.String("order-state"))
 
 	tracing := Tracing()
 	tracing.Protocol = dp.OtelProtocol_GRPC
@@ -51,9 +45,9 @@ func main() {
 		ConfigurationDefaults: &dp.WorkloadConfigurationDefaults{Tracing: tracing},
 	})
 
-	// Its edges: it calls inventory (declared by the platform, which allows returns on POST /release
-	// with inventory.allowsInvocationFrom), keeps state in order-state, and reacts to shipments.
-	returns.InvokesApp(Inventory(), &[]*dp.InvocationOperation{{Path: jsii.String("/release"), Verbs: &[]dp.HttpVerb{dp.HttpVerb_POST}}}, nil)
+	// Its edges: it calls inventory (the contract says inventory allows returns on POST /release),
+	// keeps state in order-state, and reacts to shipments.
+	returns.InvokesApp(contract.App(jsii.String("inventory")), &[]*dp.InvocationOperation{{Path: jsii.String("/release"), Verbs: &[]dp.HttpVerb{dp.HttpVerb_POST}}}, nil)
 	returns.Uses(orderState)
 	returns.Subscribe(events, jsii.String(Topics.ShipmentCreated), &dp.SubscribeOptions{
 		Route:           jsii.String("/events/" + Topics.ShipmentCreated),
@@ -70,16 +64,6 @@ func main() {
 	}
 	jsii.Close()
 	os.Exit(exitCode)
-}
-
-// withSecretRefs is the TypeScript example's `{ ...props, secretRefs: secrets.map(([name, key]) => vault.secret(name, key)) }`.
-func withSecretRefs(props *dp.ImportedComponentProps, vault dp.ImportedVaultSecretStore, secrets [][2]string) *dp.ImportedComponentProps {
-	refs := []dp.SecretRef{}
-	for _, s := range secrets {
-		refs = append(refs, vault.Secret(jsii.String(s[0]), jsii.String(s[1])))
-	}
-	props.SecretRefs = &refs
-	return props
 }
 
 func jsiiStrings(values *[]*string) []string {
