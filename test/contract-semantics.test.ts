@@ -88,3 +88,21 @@ describe('the contract builder reads access control as daprd does', () => {
     expect(aclOf({ defaultAction: 'deny', trustDomain: 't', policies: [{ appId: 'a', namespace: 'n', trustDomain: 't', operations: ops }] })?.callers[0].operations).toEqual(ops);
   });
 });
+
+describe('the contract builder takes endpoints the documents do not say from the facts', () => {
+  const component = (name: string, type: string, metadata: unknown[]) => ({ apiVersion: 'dapr.io/v1alpha1', kind: 'Component', metadata: { name, namespace: 'n' }, spec: { type, version: 'v1', metadata } });
+  const facts = { environment: 'e', profile: 'prod', daprVersion: '1.18.3', namespace: 'n', controlPlaneNamespace: 'dapr-system', trustDomain: 't', controlPlaneTrustDomain: 't', externalHosts: [], externalApps: [] };
+  const manifests = [
+    component('db', 'state.postgresql', [{ name: 'connectionString', secretKeyRef: { name: 'db', key: 'dsn' } }]),
+    component('cache', 'state.redis', [{ name: 'redisHost', value: 'redis.n.svc:6379' }]),
+  ];
+  const endpoints = (f: typeof facts & { componentEndpoints?: unknown }) => Object.fromEntries(buildContractDocument(manifests, f as any).components.map((c) => [c.name, c.endpoints]));
+  it('PostgreSQL (its server inside a secret): the construct\'s endpoint; a type the documents say: the documents\'', () => {
+    const declared = [
+      { name: 'db', namespace: 'n', endpoints: [{ host: 'db.example.com', port: 5432 }] },
+      { name: 'cache', namespace: 'n', endpoints: [{ host: 'elsewhere', port: 1 }] },
+    ];
+    expect(endpoints({ ...facts, componentEndpoints: declared })).toEqual({ cache: [{ host: 'redis.n.svc', port: 6379 }], db: [{ host: 'db.example.com', port: 5432 }] });
+    expect(endpoints(facts)).toEqual({ cache: [{ host: 'redis.n.svc', port: 6379 }], db: [] });
+  });
+});

@@ -180,4 +180,18 @@ export interface ContractFacts {
   readonly externalHosts: readonly ContractExternalHost[];
   /** The apps the platform declares as living elsewhere. */
   readonly externalApps: readonly ContractExternalApp[];
+  /**
+   * Where the platform's components connect, as their constructs declare it: the contract takes
+   * a component's endpoints from here when its documents do not say (e.g. PostgreSQL, whose server
+   * is inside a secret connection string).
+   * @default - the endpoints the documents say (Kafka brokers, Redis host, Vault address) only
+   */
+  readonly componentEndpoints?: readonly ContractComponentEndpoints[];
+}
+
+/** The endpoints of one of the platform's components, as its construct declares them. */
+export interface ContractComponentEndpoints {
+  readonly name: string;
+  readonly namespace: string;
+  readonly endpoints: readonly ContractEndpoint[];
 }

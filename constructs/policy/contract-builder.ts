@@ -31,7 +31,8 @@ export function buildContractDocument(manifests: readonly unknown[], facts: Cont
   const index = new DocumentIndex(documentsFromObjects(`dist/${facts.environment}`, manifests, 'kubernetes'));
   const externalApps = [...facts.externalApps].map((a) => ({ appId: a.appId, namespace: a.namespace, owner: a.owner })).sort(byString((a) => `${a.namespace}/${a.appId}`));
   const appsIn = (ns: string) => [...new Set([...index.appIdsIn(ns), ...externalApps.filter((a) => a.namespace === ns).map((a) => a.appId)])].sort(compareStrings);
-  const components = index.components.map((c) => componentEntry(c, appsIn)).sort(byString((c) => `${c.namespace}/${c.name}`));
+  const declared = (c: DaprComponentDoc) => facts.componentEndpoints?.find((e) => e.name === c.object.name && e.namespace === c.object.namespace)?.endpoints ?? [];
+  const components = index.components.map((c) => componentEntry(c, appsIn, declared(c))).sort(byString((c) => `${c.namespace}/${c.name}`));
   return {
     apiVersion: CONTRACT_API_VERSION,
     kind: CONTRACT_KIND,
@@ -58,13 +59,15 @@ export function contractText(contract: ContractDocument): string {
   return `${JSON.stringify(contract, null, 2)}\n`;
 }
 
-function componentEntry(c: DaprComponentDoc, appsIn: (ns: string) => string[]): ContractComponent {
+/** A component's contract entry; its endpoints from its documents, else those its construct declared. */
+function componentEntry(c: DaprComponentDoc, appsIn: (ns: string) => string[], declaredEndpoints: readonly ContractEndpoint[]): ContractComponent {
   const plain = c.metadata.filter((m) => typeof m.value === 'string').map((m) => ({ name: m.name, value: m.value as string }));
   const value = (name: string) => plain.find((m) => m.name.toLowerCase() === name.toLowerCase())?.value;
   const secrets = c.metadata
     .filter((m) => m.secretKeyRef && asString(m.secretKeyRef.name) && asString(m.secretKeyRef.key))
     .map((m) => ({ name: asString(m.secretKeyRef!.name)!, key: asString(m.secretKeyRef!.key)! }));
   const scopes = c.scopes ? [...c.scopes].sort(compareStrings) : null;
+  const fromDocuments = endpointsOf(c.type, value);
   const isPubSub = c.type.startsWith('pubsub.');
   const topics = isPubSub ? topicScopesOf(plain) : null;
   return {
@@ -74,7 +77,7 @@ function componentEntry(c: DaprComponentDoc, appsIn: (ns: string) => string[]): 
     version: c.version,
     scopes,
     actorStateStore: value('actorStateStore') === 'true',
-    endpoints: endpointsOf(c.type, value),
+    endpoints: fromDocuments.length > 0 ? fromDocuments : [...declaredEndpoints],
     secretStore: c.secretStore ?? null,
     secrets: uniqueSecrets(secrets),
     topics,
