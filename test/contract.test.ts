@@ -12,13 +12,14 @@ import { validationErrors } from '../constructs/model/validation';
 import { checkDocuments, documentsFromObjects, Severity } from '../constructs/policy/engine';
 import { main as checkMain } from '../constructs/policy/cli';
 import { synthesize } from '../stacks/main';
+import { contractCheckErrors, contractComponent, findObject as find, withoutScope, withTopicEntry } from './contract-mistakes';
 
 // The platform contract: written by the platform synth, read by app teams' synth and by `check --contract`.
 const tmp = os.tmpdir();
 const [prod] = synthesize({ only: ['prod'], distDir: path.join(tmp, 'unused'), cdktfOutDir: path.join(tmp, 'unused'), write: false });
 const FILE = 'contract/prod.contract.json';
 const base = (): any => JSON.parse(prod.contractText);
-const events = (c: any) => c.components.find((x: any) => x.name === 'events');
+const events = (c: any) => contractComponent(c, 'events');
 
 interface AppOptions {
   readonly topic?: string;
@@ -49,24 +50,11 @@ const synthErrors = (doc: any, o?: AppOptions) => validationErrors(returnsApp(do
 const check = (doc: any, edit: (objects: any[]) => void = () => undefined, daprVersion?: string) => {
   const objects = JSON.parse(JSON.stringify(returnsApp(base()).chart.toJson()));
   edit(objects);
-  const docs = documentsFromObjects('dist/returns.k8s.yaml', objects, 'kubernetes');
-  return checkDocuments(docs, { profile: 'prod', daprVersion, contract: { file: FILE, document: doc } }).findings.filter((f) => f.severity === Severity.ERROR);
+  return contractCheckErrors(objects, 'dist/returns.k8s.yaml', { file: FILE, document: doc }, daprVersion);
 };
-const find = (objects: any[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
 
-const unscoped = () => {
-  const c = base();
-  const e = events(c);
-  e.scopes = e.scopes.filter((a: string) => a !== 'returns');
-  for (const k of ['publishingScopes', 'subscriptionScopes']) e.topics[k] = e.topics[k].split(';').filter((x: string) => !x.startsWith('returns=')).join(';');
-  e.topicGrants = e.topicGrants.filter((g: any) => g.appId !== 'returns');
-  return c;
-};
-const otherTopic = () => {
-  const c = base();
-  events(c).topics.subscriptionScopes = events(c).topics.subscriptionScopes.replace('returns=shipment-created', 'returns=shipment-cancelled');
-  return c;
-};
+const unscoped = () => withoutScope(base(), 'events', 'returns');
+const otherTopic = () => withTopicEntry(base(), 'events', 'subscriptionScopes', 'returns=shipment-created', 'returns=shipment-cancelled');
 
 describe('the contract file', () => {
   it('is valid under docs/platform-contract.schema.json and deterministic', () => {
