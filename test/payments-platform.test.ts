@@ -112,13 +112,13 @@ describe('payments-platform: synthesized in memory', () => {
     expect(one('dev', 'Configuration', 'ledger').spec.accessControl.trustDomain).toBe('acmepay-dev.local');
   });
 
-  test('prod components: PostgreSQL state for the ledger, Kafka with topic grants per app, Vault', () => {
+  test('prod components: PostgreSQL state for the ledger and for refunds (declared elsewhere), Kafka with topic grants per app, Vault', () => {
     expect(objects('prod', 'Component')).toEqual([
       {
         apiVersion: 'dapr.io/v1alpha1',
         kind: 'Component',
         metadata: { name: 'vault', namespace: 'payments' },
-        scopes: ['ledger', 'notifications', 'payments'],
+        scopes: ['ledger', 'notifications', 'payments', 'refunds'],
         spec: {
           type: 'secretstores.hashicorp.vault',
           version: 'v1',
@@ -151,9 +151,25 @@ describe('payments-platform: synthesized in memory', () => {
       {
         apiVersion: 'dapr.io/v1alpha1',
         kind: 'Component',
+        metadata: { name: 'refunds-state', namespace: 'payments' },
+        auth: { secretStore: 'vault' },
+        scopes: ['refunds'],
+        spec: {
+          type: 'state.postgresql',
+          version: 'v2',
+          metadata: [
+            { name: 'connectionString', secretKeyRef: { name: 'refunds-db', key: 'dsn' } },
+            { name: 'tablePrefix', value: 'refunds_' },
+            { name: 'timeout', value: '10s' },
+          ],
+        },
+      },
+      {
+        apiVersion: 'dapr.io/v1alpha1',
+        kind: 'Component',
         metadata: { name: 'payment-events', namespace: 'payments' },
         auth: { secretStore: 'vault' },
-        scopes: ['ledger', 'notifications', 'payments'],
+        scopes: ['ledger', 'notifications', 'payments', 'refunds'],
         spec: {
           type: 'pubsub.kafka',
           version: 'v1',
@@ -165,8 +181,11 @@ describe('payments-platform: synthesized in memory', () => {
             { name: 'saslUsername', secretKeyRef: { name: 'kafka', key: 'username' } },
             { name: 'saslPassword', secretKeyRef: { name: 'kafka', key: 'password' } },
             { name: 'saslMechanism', value: 'SHA-512' },
-            { name: 'publishingScopes', value: 'ledger=payment-authorized-dlq;notifications=payment-authorized-dlq;payments=payment-authorized' },
-            { name: 'subscriptionScopes', value: 'ledger=payment-authorized;notifications=payment-authorized,payment-authorized-dlq;payments=' },
+            {
+              name: 'publishingScopes',
+              value: 'ledger=payment-authorized-dlq;notifications=payment-authorized-dlq;payments=payment-authorized;refunds=payment-authorized-dlq,refund-issued',
+            },
+            { name: 'subscriptionScopes', value: 'ledger=payment-authorized;notifications=payment-authorized,payment-authorized-dlq;payments=;refunds=payment-authorized' },
           ],
         },
       },
@@ -182,6 +201,7 @@ describe('payments-platform: synthesized in memory', () => {
       'KafkaNodePool payments-brokers/dual-role',
       'KafkaTopic payments-brokers/payment-authorized',
       'KafkaTopic payments-brokers/payment-authorized-dlq',
+      'KafkaTopic payments-brokers/refund-issued',
       'KafkaUser payments-brokers/dapr',
     ]);
     // The credentials land where the component reads them: KV mount 'kv', prefix 'payments', secret 'kafka'.
@@ -191,7 +211,7 @@ describe('payments-platform: synthesized in memory', () => {
     for (const r of results) expect(JSON.stringify([r.manifests, r.terraform])).not.toMatch(/redis/i);
   });
 
-  test('prod: its namespaces, no dev brokers, a Vault policy per app with exactly its secrets', () => {
+  test('prod: its namespaces, no dev brokers, a Vault policy per app (refunds, declared elsewhere, included) with exactly its secrets', () => {
     expect(tf('prod', 'kubernetes_namespace_v1').map((n) => n.metadata.name).sort()).toEqual(['dapr-control-plane', 'payments', 'vault-injector']);
     expect(tf('prod', 'helm_release').map((r) => r.name).sort()).toEqual(['dapr', 'vault']);
     expect(Object.fromEntries(tf('prod', 'vault_policy').map((p) => [p.name, p.policy]))).toEqual({
@@ -202,6 +222,9 @@ describe('payments-platform: synthesized in memory', () => {
         "# Dapr app 'notifications' (namespace 'payments'): read exactly the secrets of its components.\n" + 'path "kv/data/payments/kafka" {\n  capabilities = ["read"]\n}\n',
       'dapr-prod-payments-payments':
         "# Dapr app 'payments' (namespace 'payments'): read exactly the secrets of its components.\n" + 'path "kv/data/payments/kafka" {\n  capabilities = ["read"]\n}\n',
+      'dapr-prod-payments-refunds':
+        "# Dapr app 'refunds' (namespace 'payments'): read exactly the secrets of its components.\n" +
+        'path "kv/data/payments/kafka" {\n  capabilities = ["read"]\n}\n\npath "kv/data/payments/refunds-db" {\n  capabilities = ["read"]\n}\n',
     });
     expect(env('prod').terraform.terraform.backend.s3).toMatchObject({ bucket: 'acmepay-terraform-state', key: 'dapr-platform/prod/terraform.tfstate', region: 'eu-west-1', encrypt: true });
   });
@@ -213,7 +236,7 @@ describe('payments-platform: synthesized in memory', () => {
 });
 
 describe('payments-platform: written output', () => {
-  test('synth writes dist/<env>/ and cdktf.out/stacks/<env>/, and `npm run check` passes on each environment', () => {
+  test('synth writes dist/<env>/, the contracts and cdktf.out/stacks/<env>/, and `npm run check --contract` passes on each environment', () => {
     const out = fs.mkdtempSync(path.join(scratch, 'written-'));
     const lock = path.join(out, 'lock.json');
     fs.copyFileSync(path.join(EXAMPLE, 'dapr-versions.lock.json'), lock);
@@ -227,12 +250,20 @@ describe('payments-platform: written output', () => {
     });
     expect(written.errors).toEqual([]);
     expect(fs.readFileSync(lock, 'utf8')).toBe(fs.readFileSync(path.join(EXAMPLE, 'dapr-versions.lock.json'), 'utf8'));
-    for (const name of ['dev', 'prod']) {
+    const run = (args: string[]) => {
       let text = '';
       const io: CliIo = { stdout: (t) => (text += t), stderr: (t) => (text += t) };
-      const code = check([path.join(out, 'dist', name), path.join(out, 'cdktf.out', 'stacks', name), '--profile', name], io);
-      expect(text.trimEnd().split('\n').pop()).toBe('0 errors, 0 warnings');
-      expect(code).toBe(0);
+      return { code: check(args, io), text };
+    };
+    for (const name of ['dev', 'prod']) {
+      const inputs = [path.join(out, 'dist', name), path.join(out, 'cdktf.out', 'stacks', name), '--profile', name];
+      // With the contract it wrote: refunds, declared as living elsewhere, counts as an app of these documents.
+      const withContract = run([...inputs, '--contract', path.join(out, 'dist', `${name}.contract.json`)]);
+      expect(withContract.text.trimEnd().split('\n').pop()).toBe('0 errors, 0 warnings');
+      expect(withContract.code).toBe(0);
+      // Without it, refunds in the scopes of refunds-state, payment-events and vault and in ledger's policies is unknown.
+      const without = run(inputs);
+      expect([without.code, without.text.match(/DAPR-[A-Z]+-\d+/g)]).toEqual([1, ['DAPR-COMP-002', 'DAPR-COMP-002', 'DAPR-COMP-002', 'DAPR-CONF-002']]);
     }
   });
 });

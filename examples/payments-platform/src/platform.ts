@@ -6,6 +6,14 @@
  *   payments --POST /entries--> ledger (state in ledger-state)
  *   payments --publishes--> payment-authorized --> ledger, notifications
  *   ledger, notifications --dead letters--> payment-authorized-dlq --> notifications (alerts the on-call)
+ *
+ * And one app that lives elsewhere: `refunds`, the refunds team's (examples/payments-app), granted
+ * here what it needs (its PostgreSQL state `refunds-state` and the Vault secret behind it,
+ * payment-authorized in and refund-issued out, ledger's POST /entries); the contract
+ * (dist/<env>.contract.json) records the grants, and the refunds team builds against it.
+ *
+ *   refunds --POST /entries--> ledger (state in refunds-state)
+ *   payment-authorized --> refunds --publishes--> refund-issued
  */
 import { Duration } from 'cdk8s';
 import {
@@ -41,12 +49,14 @@ export const SERVICES = [
 
 export const PAYMENT_AUTHORIZED = 'payment-authorized';
 export const PAYMENT_AUTHORIZED_DLQ = 'payment-authorized-dlq';
+export const REFUND_ISSUED = 'refund-issued';
 
 /** What the payments platform declares in one environment. */
 export interface PaymentsPlatform {
   readonly chart: DaprChart;
   readonly vault: VaultSecretStore;
   readonly ledgerState: PostgresStateStore;
+  readonly refundsState: PostgresStateStore;
   readonly events: KafkaPubSub;
   readonly topics: KafkaTopicCatalog;
   readonly workloads: { readonly [appId: string]: DaprWorkload };
@@ -76,6 +86,14 @@ export function buildPayments(scope: Construct, env: PaymentsEnvironment): Payme
     connectionString: vault.secret('ledger-db', 'dsn'),
     endpoint: env.postgres.endpoint,
     tablePrefix: 'ledger_',
+    timeout: Duration.seconds(10),
+  });
+  // The refunds team's state: declared (and its credentials held) by the platform, used by refunds only.
+  const refundsState = new PostgresStateStore(chart, 'RefundsState', {
+    name: 'refunds-state',
+    connectionString: vault.secret('refunds-db', 'dsn'),
+    endpoint: env.postgres.endpoint,
+    tablePrefix: 'refunds_',
     timeout: Duration.seconds(10),
   });
   const events = new KafkaPubSub(chart, 'Events', {
@@ -125,8 +143,18 @@ export function buildPayments(scope: Construct, env: PaymentsEnvironment): Payme
   }
   notifications.subscribe(events, PAYMENT_AUTHORIZED_DLQ, { route: `/events/${PAYMENT_AUTHORIZED_DLQ}` });
 
+  // refunds lives in the refunds team's repository (examples/payments-app): the platform's half of
+  // each of its edges, recorded in the contract its team builds against.
+  const refunds = chart.addExternalApp({ appId: 'refunds', owner: 'refunds team (examples/payments-app)' });
+  refundsState.addScope(refunds); // and the Vault store its DSN comes from: refunds may read refunds-db/dsn
+  events.grantSubscribe(refunds, PAYMENT_AUTHORIZED);
+  events.grantPublish(refunds, PAYMENT_AUTHORIZED_DLQ);
+  events.grantPublish(refunds, REFUND_ISSUED);
+  ledger.allowsInvocationFrom(refunds, [{ path: '/entries', verbs: [HttpVerb.POST] }]);
+
   const topics = new KafkaTopicCatalog(chart, 'Topics', { pubsub: events, profile: env.profile });
   topics.declare(PAYMENT_AUTHORIZED, { deadLetterTopic: PAYMENT_AUTHORIZED_DLQ });
+  topics.declare(REFUND_ISSUED);
 
   const resiliency = new Resiliency(chart, 'Resiliency', { name: 'payment-paths' });
   const timeout = resiliency.addTimeout('scoring', Duration.seconds(2));
@@ -138,5 +166,5 @@ export function buildPayments(scope: Construct, env: PaymentsEnvironment): Payme
 
   new DaprMonitoring(chart, 'Monitoring', { controlPlaneHa: env.ha, controlPlaneNamespace: CONTROL_PLANE_NAMESPACE });
 
-  return { chart, vault, ledgerState, events, topics, workloads };
+  return { chart, vault, ledgerState, refundsState, events, topics, workloads };
 }

@@ -31,9 +31,8 @@ export function addPaymentsStack(app: App, env: PaymentsEnvironment, platform: P
     vaultKubernetesCa: KUBERNETES_CA,
     kvMountPath: KV_MOUNT,
     appsNamespace: APPS_NAMESPACE,
-    appSecretAccess: DaprWorkload.all(platform.chart)
-      .map((w) => w.secretAccess)
-      .filter((a) => a.secretPaths.length > 0),
+    // Its own apps' Vault access and that of the apps declared elsewhere (refunds: the secrets of the components scoped to it).
+    appSecretAccess: [...DaprWorkload.all(platform.chart).map((w) => w.secretAccess), ...platform.chart.externalAppSecretAccess].filter((a) => a.secretPaths.length > 0),
     argoRepoUrl: REPO_URL,
     argoTargetRevision: 'main',
     argoPath: `dist/${env.name}`,
