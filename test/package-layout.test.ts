@@ -59,3 +59,15 @@ describe('package layout', () => {
     ]);
   });
 });
+
+describe('the app-team package\'s command', () => {
+  it('`dapr-platform-check` is the policy CLI, compiled from constructs/policy/cli.ts, which keeps its shebang', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', 'constructs', 'package.json'), 'utf8'));
+    expect(pkg.bin).toEqual({ 'dapr-platform-check': 'lib/constructs/policy/cli.js' });
+    expect(pkg.files).toContain('lib/**/*.js');
+    // tsconfig's outDir lib/ with rootDir ../..: constructs/policy/cli.ts compiles to lib/constructs/policy/cli.js.
+    const source = fs.readFileSync(path.join(ROOT, 'constructs', 'policy', 'cli.ts'), 'utf8');
+    expect(source.split('\n')[0]).toBe('#!/usr/bin/env node');
+    expect(source).toContain('if (require.main === module) {');
+  });
+});

@@ -1,9 +1,12 @@
+#!/usr/bin/env node
 /**
  * `check <dir-or-files...> [--profile dev|staging|prod] [--dapr-version x.y.z] [--contract file] [--provided-secret [ns/]name]... [--json report.json]`
  *
  * Prints findings grouped by severity and `N errors, M warnings`. Exit code: 1 if any error,
  * 0 otherwise, 2 on usage errors (bad arguments, missing or unparsable input).
- * Run as `npm run check -- dist/prod --profile prod --json report.json`.
+ * Run as `npm run check -- dist/prod --profile prod --json report.json` in this repository; an app
+ * team that installed `@dapr-platform/constructs` runs the same as `dapr-platform-check` (the
+ * package's `bin`), e.g. `dapr-platform-check dist --profile prod --contract contract/prod.contract.json`.
  */
 import { DaprVersion } from '../model/dapr-version';
 import { EnvironmentProfile } from '../model/profile';
