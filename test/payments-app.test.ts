@@ -15,6 +15,7 @@ import { validationErrors } from '../constructs/model/validation';
 import { PAYMENTS_ENVIRONMENTS } from '../examples/payments-platform/src/main';
 import { declareRefunds } from '../examples/payments-app/src/refunds';
 import { contractCheckErrors, contractComponent, findObject, withoutCaller, withoutScope, withTopicEntry } from './contract-mistakes';
+import { specifiers } from './import-specifiers';
 
 const EXAMPLE = path.resolve(__dirname, '..', 'examples', 'payments-app');
 const FILE = 'contract/prod.contract.json';
@@ -56,6 +57,21 @@ const check = (doc: any, edit: (objects: any[]) => void = () => undefined, daprV
 const unscoped = () => withoutScope(base(), 'payment-events', 'refunds');
 const noRefundIssued = () => withTopicEntry(base(), 'payment-events', 'publishingScopes', 'refunds=payment-authorized-dlq,refund-issued', 'refunds=payment-authorized-dlq');
 const ledgerDeniesRefunds = () => withoutCaller(base(), 'ledger', 'refunds');
+
+describe('the refunds team\'s project', () => {
+  test('depends on @dapr-platform/constructs (the tarball) and its peers only, imports nothing else, and checks with the package\'s command', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'package.json'), 'utf8'));
+    expect(pkg.dependencies).toEqual({ '@dapr-platform/constructs': 'file:vendor/dapr-platform-constructs.tgz', cdk8s: '2.70.106', 'cdk8s-plus-28': '2.5.6', constructs: '10.8.1' });
+    expect(pkg.scripts).toEqual({
+      build: 'tsc -p tsconfig.json',
+      synth: 'tsc -p tsconfig.json && node build/main.js',
+      check: 'dapr-platform-check dist --profile prod --contract contract/prod.contract.json',
+    });
+    const src = path.join(EXAMPLE, 'src');
+    const imported = fs.readdirSync(src).flatMap((f) => specifiers(fs.readFileSync(path.join(src, f), 'utf8')));
+    expect([...new Set(imported)].sort()).toEqual(['./platform-references', './refunds', '@dapr-platform/constructs', 'cdk8s']);
+  });
+});
 
 describe('the payments platform\'s contract for refunds', () => {
   test('examples/payments-app builds against a copy equal to what the payments platform synthesizes', () => {
