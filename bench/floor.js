@@ -91,6 +91,7 @@ for (const env of fixture.environments) {
     write(path.join(dir, f.file), content);
   }
   for (const f of env.otherFiles) write(path.join(dir, f.file), f.content);
+  write(path.join(distDir, `${env.name}.contract.json`), env.contractText);
 
   // Terraform half: the same blocks as plain elements of one stack per environment.
   const tf = env.terraform;

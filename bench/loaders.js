@@ -28,21 +28,21 @@ const synthArgs = (out) => ['stacks/main.ts', '--dist', path.join(out, 'dist'), 
 const sh = (cmd, env) => ({ cmd: '/bin/sh', args: ['-c', cmd], env });
 /** Each variant: a command per run; `cold` prepares the state of a fresh clone. */
 const VARIANTS = {
-  'tsc -p tsconfig.build.json && node build/stacks/main.js (before)': {
-    run: (out) => sh(`node_modules/.bin/tsc -p tsconfig.build.json && node build/stacks/main.js --dist ${out}/dist --cdktf-out ${out}/cdktf.out`),
+  'tsc -p tsconfig.build.json && node -r ./scripts/resolve-built.js build/stacks/main.js (before)': {
+    run: (out) => sh(`node_modules/.bin/tsc -p tsconfig.build.json && node -r ./scripts/resolve-built.js build/stacks/main.js --dist ${out}/dist --cdktf-out ${out}/cdktf.out`),
     cold: () => fs.rmSync(path.join(ROOT, 'build'), { recursive: true, force: true }),
   },
   [`scripts/ts-register.js (@swc/core ${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@swc/core/package.json'), 'utf8')).version}, content-hash cache)`]: {
     run: (out, cold) => ({ cmd: process.execPath, args: ['-r', './scripts/ts-register.js', ...synthArgs(out)], env: { DAPR_TS_CACHE: path.join(work, cold ? `cache-${Date.now()}` : 'cache-warm') } }),
   },
   [`@swc-node/register ${version('@swc-node/register')}`]: {
-    run: (out) => ({ cmd: process.execPath, args: ['-r', mod('@swc-node/register'), ...synthArgs(out)], env: { SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') } }),
+    run: (out) => ({ cmd: process.execPath, args: ['-r', './scripts/package-sources-register.js', '-r', mod('@swc-node/register'), ...synthArgs(out)], env: { SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') } }),
   },
   [`esbuild-register ${version('esbuild-register')} (esbuild ${version('esbuild')})`]: {
-    run: (out) => ({ cmd: process.execPath, args: ['-r', mod('esbuild-register'), ...synthArgs(out)] }),
+    run: (out) => ({ cmd: process.execPath, args: ['-r', './scripts/package-sources-register.js', '-r', mod('esbuild-register'), ...synthArgs(out)] }),
   },
   [`tsx ${version('tsx')} (node -r tsx/cjs, its cache in TMPDIR)`]: {
-    run: (out, cold) => ({ cmd: process.execPath, args: ['-r', mod('tsx/dist/cjs/index.cjs'), ...synthArgs(out)], env: { TMPDIR: path.join(work, cold ? `tmp-${Date.now()}` : 'tmp-warm') } }),
+    run: (out, cold) => ({ cmd: process.execPath, args: ['-r', './scripts/package-sources-register.js', '-r', mod('tsx/dist/cjs/index.cjs'), ...synthArgs(out)], env: { TMPDIR: path.join(work, cold ? `tmp-${Date.now()}` : 'tmp-warm') } }),
   },
 };
 

@@ -18,7 +18,7 @@ function main(argv) {
   const target = argv[0];
   if (!target) throw new Error('usage: node bench/prep.js <fixture.json>');
   const { synthesize } = require(path.join(ROOT, 'stacks', 'main.ts'));
-  const { groupManifests } = require(path.join(ROOT, 'stacks', 'manifests.ts'));
+  const { groupManifests } = require(path.join(ROOT, 'constructs', 'synth', 'manifest-files.ts'));
   // write: false writes no files (cdktf still creates its outdir, so give it a temporary one).
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dapr-bench-prep-'));
   const outputs = synthesize({ distDir: path.join(scratch, 'dist'), cdktfOutDir: path.join(scratch, 'cdktf.out'), write: false });
@@ -39,6 +39,7 @@ function main(argv) {
       manifests: o.manifests,
       yamlFiles,
       otherFiles: o.files.filter((f) => !yamlNames.has(f.file)),
+      contractText: o.contractText,
       terraform: o.terraform,
     };
   });

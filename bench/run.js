@@ -163,7 +163,7 @@ function main(argv) {
     const expected = synthOutput(ref);
     const committed = treeDigest(path.join(ROOT, 'dist')).sha256;
     if (expected.dist !== committed) problems.push('a synth in the benchmark does not write the committed dist/ (run `npm run synth` and commit dist/)');
-    const checkArgs = [path.join(ref, 'dist', 'prod'), path.join(ref, 'cdktf.out', 'stacks', 'prod'), '--profile', 'prod'];
+    const checkArgs = [path.join(ref, 'dist', 'prod'), path.join(ref, 'cdktf.out', 'stacks', 'prod'), '--profile', 'prod', '--contract', path.join(ref, 'dist', 'prod.contract.json')];
 
     // ---- the reference platform: every variant once per round, interleaved, after one discarded warm-up round
     const VARIANTS = {

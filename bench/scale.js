@@ -1,9 +1,9 @@
 'use strict';
 /*
- * Scaling: synthesizes a generated environment with N workloads through the same pipeline as
- * `npm run synth` (stacks/main.ts): build both halves, validate both (every error collected),
- * render, run the policy engine in-process, write the YAML files, TOPOLOGY.md, topology.json and
- * cdk.tf.json into a temporary directory.
+ * Scaling: synthesizes a generated environment with N workloads through the same steps as
+ * `npm run synth` (PlatformSynth, constructs/terraform/platform-synth.ts), each timed: build both
+ * halves, validate both (every error collected), render, run the policy engine in-process, write
+ * the YAML files, TOPOLOGY.md, topology.json and cdk.tf.json into a temporary directory.
  *
  *   node bench/scale.js <workloads> [--save-docs <file.json>] [--keep]
  *
@@ -39,8 +39,8 @@ function main(argv) {
   const { validationErrors } = req('constructs/model/validation');
   const { renderChart } = req('constructs/k8s/render-chart');
   const { checkDocuments, documentsFromObjects, Severity } = req('constructs/policy/engine');
-  const { groupManifests, toYaml, writeFiles } = req('stacks/manifests');
-  const { topologyMarkdown, topologyOf } = req('stacks/topology');
+  const { groupManifests, toYaml, writeFiles } = req('constructs/synth/manifest-files');
+  const { topologyMarkdown, topologyOf } = req('constructs/synth/topology');
   const phases = {};
   let mark = 0;
   const phase = (name) => {
@@ -50,12 +50,12 @@ function main(argv) {
   };
   phase('load');
 
-  req('constructs/terraform/token-creation-stacks').deferTokenCreationStacks(); // as stacks/main.ts
+  req('constructs/terraform/token-creation-stacks').deferTokenCreationStacks(); // as PlatformSynth (constructs/terraform/platform-synth.ts)
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dapr-bench-scale-'));
   const g = buildGeneratedEnvironment(n, { cdktfOutDir: path.join(out, 'cdktf.out') });
   phase('build');
 
-  // As stacks/main.ts: the chart's validations run as it renders (renderChart), the stack's here.
+  // As PlatformSynth: the chart's validations run as it renders (renderChart), the stack's here.
   const tfErrors = validationErrors(g.tfApp);
   phase('validate');
 

@@ -4,7 +4,9 @@
  * The public API is exactly what this file exports (kept within what jsii compiles, so cdk8s and
  * cdktf users in Go and .NET can reach it). Everything else under `constructs/` is internal and
  * may change in any release. The policy engine is a separate, TypeScript-only entry point:
- * `@dapr-platform/constructs/policy`.
+ * `@dapr-platform/constructs/policy`. The CDK for Terraform constructs (control plane, Vault, namespaces,
+ * Argo CD) are the sibling package `@dapr-platform/terraform`: an app team installs only this one, which
+ * peers on constructs, cdk8s and cdk8s-plus-28 alone.
  *
  * @packageDocumentation
  */
@@ -12,6 +14,7 @@
 // ---- model: plain data, no construct scope ------------------------------------------------------
 export { AppSecretAccess } from './model/app-secret-access';
 export { DaprApp, IDaprApp } from './model/dapr-app';
+export { ExternalAppDeclaration, ExternalAppProps } from './model/external-app';
 export { AlertingRule, AlertSeverity, RuleGroup } from './model/alerting-rule';
 export { DaprMetricCatalogue, MetricExporter, MetricSpec, MetricType } from './model/dapr-metrics';
 export { ComponentMetadataSpec, DaprVersion, MetadataFieldSpec } from './model/dapr-version';
@@ -19,10 +22,14 @@ export { MtlsPolicy, MtlsPolicyProps } from './model/mtls-policy';
 export { CleanupPolicy, KafkaTopicDeclaration, KafkaTopicOverrides, KafkaTopicSettings } from './model/kafka-topic';
 export { EnvironmentProfile } from './model/profile';
 export { ISecretStore, SecretRef } from './model/secret-ref';
-export { formatSynthErrors, ISynthesizableApp, ISynthReportOutput, synthOrReport, validationErrors } from './model/validation';
+export { TopicDirection, TopicGrant } from './model/topic-grant';
+export { DaprSynth, formatSynthErrors, ISynthesizableApp, ISynthReportOutput, synthOrReport, validationErrors } from './model/validation';
 
 // ---- k8s: cdk8s constructs ------------------------------------------------------------------------
 export { DaprChart, DaprChartProps, DaprSettings, ExternalHost } from './k8s/dapr-chart';
+
+// ---- contract: what a platform grants app teams (dist/<env>.contract.json) ---------------------------
+export { PlatformContract } from './contract/platform-contract';
 export {
   ComponentEndpoint,
   DaprComponent,
@@ -42,6 +49,7 @@ export {
   AppProtocol,
   ExternalInvocationEdge,
   InvocationEdge,
+  InvocationOptions,
   LogLevel,
   SubscribeOptions,
   TopicEdge,
@@ -75,6 +83,7 @@ export {
 export { KeyPrefix, RedisStateStore, RedisStateStoreProps, RedisType } from './k8s/redis-state-store';
 export {
   CircuitBreakerOptions,
+  ComponentTargetPolicies,
   Resiliency,
   ResiliencyPolicy,
   ResiliencyProps,
@@ -91,32 +100,3 @@ export {
   SubscriptionRule,
 } from './k8s/subscription';
 export { IVaultAgentSecretStore, VaultAuth, VaultSecretStore, VaultSecretStoreProps, VaultValueType } from './k8s/vault-secret-store';
-
-// ---- terraform: CDK for Terraform constructs ----------------------------------------------------
-export { ArgoCdApplication, ArgoCdApplicationProps } from './terraform/argocd-application';
-export {
-  ControlPlaneResources,
-  ControlPlaneSpread,
-  DaprControlPlane,
-  DaprControlPlaneProps,
-  DaprLogLevel,
-  DisruptionBudget,
-  HaDecision,
-  WebhookFailurePolicy,
-} from './terraform/dapr-control-plane';
-export { DaprPlatformStack, DaprPlatformStackProps } from './terraform/dapr-platform-stack';
-export { DevBrokers, DevBrokersProps } from './terraform/dev-brokers';
-export { StrimziKafkaTopics, StrimziKafkaTopicsProps } from './terraform/strimzi-kafka-topics';
-export { ClusterRootCaConfigMapOptions, KubernetesApiCa } from './terraform/kubernetes-api-ca';
-export { Namespaces, NamespacesProps, PodSecurityLevel } from './terraform/namespaces';
-export {
-  CaKeyAlgorithm,
-  ISentryCa,
-  RootCaSource,
-  SentryTrustBundle,
-  SentryTrustBundleProps,
-} from './terraform/sentry-trust-bundle';
-export { TerraformData, TerraformDataProps } from './terraform/terraform-data';
-export { TerraformSecret } from './terraform/terraform-secret';
-export { VaultAgentInjector, VaultAgentInjectorProps } from './terraform/vault-agent-injector';
-export { VaultAppAccess, VaultAppAccessProps } from './terraform/vault-app-access';

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# The library as app teams get it: packs it (npm pack, which builds lib/ in prepack), installs the
-# tarball into a temporary copy of examples/app-team, runs the example's synth and checks its
-# manifests (scripts/check-app-team-example.js). Then checks the other side of the contract:
-# with `returns` missing from the scopes the platform publishes for `events`, synth must fail and
-# say where to add it.
+# The library as app teams get it: builds both packages (scripts/build-packages.js), packs the
+# app-team package @dapr-platform/constructs (never the Terraform half), installs the tarball into a
+# temporary copy of examples/app-team, checks that no cdktf or Terraform provider came with it, runs
+# the example's synth against the platform contract, checks its manifests
+# (scripts/check-app-team-example.js) and runs the policy check with the contract on them. Then
+# checks the other side of the contract: with `returns` missing from the scopes of `events` in the
+# contract, synth and the check must fail, naming the contract file and what to add.
 #
 # Network: the npm registry only (the example's dependencies; --prefer-offline uses the cache).
 #   bash scripts/test-app-team-example.sh        # (npm run test:example)
 #   KEEP=1 bash scripts/test-app-team-example.sh # keep the temporary copy (prints its path)
+#   APP_TEAM_DIST_OUT=<dir>                      # also copy the example's synthesized dist/ to <dir>
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/app-team-example.XXXXXX")"
 if [ "${KEEP:-}" = "1" ]; then echo "scratch: $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
 started=$(date +%s)
 
-echo "== npm pack"
+echo "== build and npm pack packages/constructs"
+(cd "$root" && node scripts/build-packages.js)
 mkdir -p "$tmp/pack"
-(cd "$root" && npm pack --silent --pack-destination "$tmp/pack" >/dev/null)
+(cd "$root/packages/constructs" && npm pack --silent --pack-destination "$tmp/pack" >/dev/null)
 tarball=$(ls "$tmp"/pack/*.tgz)
 echo "packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
 
@@ -36,6 +40,18 @@ if [ "$copies" -ne 1 ]; then
   exit 1
 fi
 
+# The app team's install is the app-team package and its peers only: no Terraform half.
+terraform_modules=$(cd "$example" && find node_modules -maxdepth 2 \( -name cdktf -o -path 'node_modules/@cdktf/*' -o -path 'node_modules/@dapr-platform/terraform' \) | sort)
+if [ -n "$terraform_modules" ]; then
+  echo "ERROR: installing the app-team package brought the Terraform half:" >&2
+  echo "$terraform_modules" >&2
+  exit 1
+fi
+# What the app team runs with: the package, its dependency and its peers (npm ls --omit=dev).
+runtime_kib=$(cd "$example" && npm ls --omit=dev --all --parseable 2>/dev/null | grep '/node_modules/' | xargs du -sk | awk '{ s += $1 } END { print s }')
+echo "installed: node_modules $(du -sm "$example/node_modules" | cut -f1) MiB in all, $((runtime_kib / 1024)) MiB without the example's dev tools (typescript, @types/node); no cdktf, no Terraform provider"
+
+
 echo "== entry points load from the installed package"
 (cd "$example" && node -e "
 const lib = require('@dapr-platform/constructs');
@@ -52,17 +68,32 @@ console.log('import (ESM): named exports of both entry points resolve');
 echo "== synth"
 (cd "$example" && npm run --silent synth)
 node "$root/scripts/check-app-team-example.js" "$example/dist"
+# scripts/test-go-example.sh compares the Go example's output with this one.
+if [ -n "${APP_TEAM_DIST_OUT:-}" ]; then rm -rf "$APP_TEAM_DIST_OUT" && cp -R "$example/dist" "$APP_TEAM_DIST_OUT"; fi
 
-echo "== synth fails when the platform has not scoped events to returns"
-sed -i "s/'notifications', 'returns', 'shipping'/'notifications', 'shipping'/" "$example/src/platform-references.ts"
-grep -q "'notifications', 'shipping'" "$example/src/platform-references.ts" || { echo "ERROR: could not unscope returns in the copy" >&2; exit 1; }
-if (cd "$example" && npm run --silent synth -- dist-unscoped) >"$tmp/unscoped.log" 2>&1; then
-  echo "ERROR: synth passed although 'events' does not list returns in its scopes." >&2
+echo "== npm run check --contract on the example's output (the cross-repository rules, without the platform's documents)"
+(cd "$root" && node -r ./scripts/ts-register.js constructs/policy/cli.ts "$example/dist" --profile prod --contract "$example/contract/prod.contract.json") >"$tmp/check.log" 2>&1 || { cat "$tmp/check.log" >&2; echo "ERROR: the policy check with the contract failed on the example's output" >&2; exit 1; }
+tail -1 "$tmp/check.log"
+
+echo "== synth fails when the contract does not scope events to returns"
+# The platform's contract as it would read had the platform not granted returns anything on events.
+node -e '
+const fs = require("fs");
+const file = process.argv[1];
+const c = JSON.parse(fs.readFileSync(file, "utf8"));
+const e = c.components.find((x) => x.name === "events");
+e.scopes = e.scopes.filter((a) => a !== "returns");
+for (const k of ["publishingScopes", "subscriptionScopes"]) e.topics[k] = e.topics[k].split(";").filter((x) => !x.startsWith("returns=")).join(";");
+e.topicGrants = e.topicGrants.filter((g) => g.appId !== "returns");
+fs.writeFileSync(file.replace(/prod\.contract\.json$/, "unscoped.contract.json"), JSON.stringify(c, null, 2) + "\n");
+' "$example/contract/prod.contract.json"
+if (cd "$example" && PLATFORM_CONTRACT=contract/unscoped.contract.json npm run --silent synth -- dist-unscoped) >"$tmp/unscoped.log" 2>&1; then
+  echo "ERROR: synth passed although the contract's 'events' does not list returns in its scopes." >&2
   exit 1
 fi
-expected="pubsub.kafka component 'events' (declared elsewhere) is not scoped to app 'returns', which uses it: add 'returns' to its scopes where it is declared."
+expected="DaprWorkload 'returns' uses component 'events' (pubsub.kafka), whose scopes in the contract contract/unscoped.contract.json do not list 'returns' (scopes: 'billing', 'dead-letters', 'notifications', 'shipping'): the platform must add 'returns' to the scopes of 'events' (in its code: events.grantSubscribe(returns, 'shipment-created'), events.grantPublish(returns, 'shipment-created-dlq')) and publish the contract again."
 if ! grep -qF "$expected" "$tmp/unscoped.log"; then
-  echo "ERROR: synth failed without naming the missing scope; it said:" >&2
+  echo "ERROR: synth failed without naming the contract file and the missing scope; it said:" >&2
   cat "$tmp/unscoped.log" >&2
   exit 1
 fi
@@ -72,5 +103,13 @@ if grep -qE '^\s+at |Error:' "$tmp/unscoped.log" || ! grep -q '^Synth failed wit
   exit 1
 fi
 echo "ok: synth refused it: $expected"
+
+echo "== npm run check --contract fails on the same output against that contract"
+if (cd "$root" && node -r ./scripts/ts-register.js constructs/policy/cli.ts "$example/dist" --profile prod --contract "$example/contract/unscoped.contract.json") >"$tmp/check-unscoped.log" 2>&1; then
+  echo "ERROR: the policy check passed although the contract's 'events' does not list returns" >&2
+  exit 1
+fi
+grep -q "DAPR-CONTRACT-002" "$tmp/check-unscoped.log" || { cat "$tmp/check-unscoped.log" >&2; echo "ERROR: the check failed without DAPR-CONTRACT-002" >&2; exit 1; }
+echo "ok: check refused it: $(grep -A1 'DAPR-CONTRACT-002' "$tmp/check-unscoped.log" | tail -1 | sed 's/^ *//')"
 
 echo "app-team example: passed in $(($(date +%s) - started))s"

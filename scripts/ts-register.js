@@ -23,6 +23,8 @@ const Module = require('module');
 const path = require('path');
 const { pathToFileURL } = require('url');
 const { isMainThread, threadId, workerData } = require('worker_threads');
+// The library's package names resolve to their sources in this repository (scripts/package-sources.js).
+require('./package-sources').resolveToSources();
 
 const SWC_OPTIONS = {
   jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },

@@ -139,6 +139,17 @@ export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
   }
   w['dead-letters'].subscribe(pubsub, SHIPMENT_CREATED_DLQ, { route: `/events/${SHIPMENT_CREATED_DLQ}` });
 
+  // Apps other teams deploy from their own repositories (examples/app-team): what the platform grants
+  // them is recorded in dist/<env>.contract.json, which their synth and `npm run check --contract` read.
+  // An app that moves into SERVICES is no longer declared elsewhere.
+  if (!w.returns) {
+    const returns = chart.addExternalApp({ appId: 'returns', owner: 'returns team (examples/app-team)' });
+    stateStore.addScope(returns);
+    pubsub.grantSubscribe(returns, SHIPMENT_CREATED);
+    pubsub.grantPublish(returns, SHIPMENT_CREATED_DLQ);
+    w.inventory.allowsInvocationFrom(returns, [{ path: '/release', verbs: [HttpVerb.POST] }]);
+  }
+
   // The topics those edges name, with the environment profile's settings; the dead-letter topic has its own retention.
   const topics = new KafkaTopicCatalog(chart, 'Topics', { pubsub, profile: env.profile });
   topics.declare(SHIPMENT_CREATED, { deadLetterTopic: SHIPMENT_CREATED_DLQ });
@@ -151,7 +162,7 @@ export function buildPlatform(app: App, env: EnvironmentSpec): Platform {
   const deliveries = resiliency.addRetry('deliveries', { backoff: RetryBackoff.CONSTANT, maxRetries: 10, duration: Duration.seconds(5) });
   const publish = resiliency.addRetry('publish', { backoff: RetryBackoff.EXPONENTIAL, maxRetries: 3, maxInterval: Duration.seconds(5) });
   for (const callee of [w.checkout, w.inventory]) resiliency.targetApp(callee, { timeout, retry, circuitBreaker: breaker });
-  resiliency.targetComponent(pubsub, { retry: publish }, { retry: deliveries });
+  resiliency.targetComponent(pubsub, { outbound: { retry: publish }, inbound: { retry: deliveries } });
   for (const app of [w.checkout, w.orders, w.shipping, w.notifications, w.billing, w['dead-letters']]) resiliency.addScope(app);
 
   // Monitors and alerts, derived from the graph above (rendered into dist/<env>/monitoring.yaml).

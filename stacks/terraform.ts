@@ -2,7 +2,6 @@ import { App } from 'cdktf';
 import { DaprWorkload } from '../constructs/k8s/dapr-workload';
 import { HaDecision } from '../constructs/terraform/dapr-control-plane';
 import { DaprPlatformStack } from '../constructs/terraform/dapr-platform-stack';
-import { StrimziKafkaTopics } from '../constructs/terraform/strimzi-kafka-topics';
 import { RootCaSource } from '../constructs/terraform/sentry-trust-bundle';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { EnvironmentSpec } from './environments';
@@ -15,7 +14,9 @@ import { Platform } from './platform';
  */
 export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Platform, runningDaprVersion?: DaprVersion): DaprPlatformStack {
   const r = env.controlPlaneResources;
-  const devBrokerNs = env.redis.inCluster ? env.redis.host.split('.')[1] : undefined;
+  // The in-cluster brokers' namespace, from their addresses (`<service>.<namespace>.svc...`).
+  const inClusterHost = env.redis.inCluster ? env.redis.host : env.kafka.inCluster ? env.kafka.brokers[0] : undefined;
+  const devBrokerNs = inClusterHost?.split('.')[1];
   const stack = new DaprPlatformStack(app, env.name, {
     profile: env.profile,
     daprVersion: env.daprVersion,
@@ -41,27 +42,20 @@ export function addTerraformStack(app: App, env: EnvironmentSpec, platform: Plat
     vaultAuthMountPath: env.vault.kubernetesAuthMount,
     kvMountPath: env.vault.kvMount,
     appsNamespace: env.appsNamespace,
-    appSecretAccess: DaprWorkload.all(platform.chart)
-      .map((w) => w.secretAccess)
-      .filter((a) => a.secretPaths.length > 0),
+    // The apps declared as living elsewhere (returns) log in with their own Vault role too.
+    appSecretAccess: [...DaprWorkload.all(platform.chart).map((w) => w.secretAccess), ...platform.chart.externalAppSecretAccess].filter((a) => a.secretPaths.length > 0),
     argoRepoUrl: env.argo.repoUrl,
     argoTargetRevision: env.argo.targetRevision,
     argoPath: env.argo.path,
-    devBrokers: env.redis.inCluster || env.kafka.inCluster,
+    devRedis: env.redis.inCluster,
+    devKafka: env.kafka.inCluster,
     devBrokersNamespace: devBrokerNs,
     devKafkaClusterName: env.kafka.inCluster ? env.kafka.brokers[0].split('-kafka-bootstrap')[0] : undefined,
     stateBucket: env.terraformState?.bucket,
     stateRegion: env.terraformState?.region,
     stateKmsKeyId: env.terraformState?.kmsKeyId,
   });
-  // In-cluster Kafka: the declared topics as Strimzi KafkaTopics next to their Kafka.
-  if (stack.devBrokers && env.kafka.inCluster) {
-    new StrimziKafkaTopics(stack.devBrokers, 'topics', {
-      topics: platform.topics.topics,
-      clusterName: stack.devBrokers.kafkaClusterName,
-      namespace: stack.devBrokers.namespace,
-      dependsOn: [stack.devBrokers.kafkaCluster],
-    });
-  }
+  // In-cluster Kafka (dev) creates no topic on first use: the declared topics as Strimzi KafkaTopics.
+  if (env.kafka.inCluster) stack.declareKafkaTopics(platform.topics.topics);
   return stack;
 }

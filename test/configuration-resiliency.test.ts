@@ -92,7 +92,7 @@ describe('Resiliency', () => {
     const constant = r.addRetry('pubsub', { backoff: RetryBackoff.CONSTANT, maxRetries: 10, duration: Duration.seconds(2) });
     const cb = r.addCircuitBreaker('callee', { trip: 'consecutiveFailures >= 5', timeout: Duration.seconds(30) });
     r.targetApp(checkout, { timeout, retry, circuitBreaker: cb });
-    r.targetComponent(kafka, { retry: constant }, { retry: constant });
+    r.targetComponent(kafka, { outbound: { retry: constant }, inbound: { retry: constant } });
     expect(find(synth(chart), 'Resiliency', 'order-paths')).toEqual({
       apiVersion: 'dapr.io/v1alpha1',
       kind: 'Resiliency',
@@ -113,6 +113,15 @@ describe('Resiliency', () => {
         },
       },
     });
+  });
+
+  test('a component target with one direction renders only that one', () => {
+    const chart = daprChart({ profile: EnvironmentProfile.DEV });
+    const kafka = new KafkaPubSub(chart, 'k', { name: 'events', brokers: ['kafka:9092'], authType: KafkaAuthType.NONE, scopes: [orders] });
+    const r = new Resiliency(chart, 'r', { name: 'deliveries', scopes: [orders] });
+    const retry = r.addRetry('pubsub', { backoff: RetryBackoff.CONSTANT, maxRetries: 3, duration: Duration.seconds(1) });
+    r.targetComponent(kafka, { inbound: { retry } });
+    expect(find(synth(chart), 'Resiliency', 'deliveries').spec.targets).toEqual({ components: { events: { inbound: { retry: 'pubsub' } } } });
   });
 
   test('unscoped, targetless, retry-forever, a bad trip and a policy of another Resiliency are refused', () => {

@@ -38,7 +38,7 @@ function renderAll(version: DaprVersion): any[] {
   const retry = r.addRetry('transient', { backoff: RetryBackoff.EXPONENTIAL, maxRetries: 5, maxInterval: Duration.seconds(15), httpStatusCodes: '429,500-599' });
   const breaker = r.addCircuitBreaker('callee', { trip: 'consecutiveFailures >= 5', timeout: Duration.seconds(30), interval: Duration.seconds(10) });
   r.targetApp(s.inventory, { timeout, retry, circuitBreaker: breaker });
-  r.targetComponent(s.kafka, { retry }, { retry, circuitBreaker: breaker });
+  r.targetComponent(s.kafka, { outbound: { retry }, inbound: { retry, circuitBreaker: breaker } });
   const pg = { connectionString: s.vault.secret('ledger', 'dsn'), endpoint: 'ledger-db.example.com:5432', metadataTableName: 'dapr_metadata', timeout: Duration.seconds(20), maxConns: 4 };
   s.billing.uses(new PostgresStateStore(s.chart, 'pg-v1', { name: 'ledger-v1', componentVersion: PostgresComponentVersion.V1, tableName: 'ledger', ...pg }));
   s.billing.uses(new PostgresStateStore(s.chart, 'pg-v2', { name: 'ledger-v2', tablePrefix: 'ledger_', cleanupInterval: Duration.minutes(10), queryExecMode: PostgresQueryExecMode.SIMPLE_PROTOCOL, ...pg }));

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { daprVersionChangeErrors } from '../constructs/model/dapr-upgrade';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { SynthError, synthesize } from '../stacks/main';
-import { DEFAULT_VERSION_LOCK, readVersionLock } from '../stacks/version-lock';
+import { readVersionLock } from '../constructs/synth/version-lock';
+import { DEFAULT_VERSION_LOCK } from '../stacks/main';
 import { devProps, errorsOf, platformStack, prodProps, synthJson } from './terraform/helpers';
 
 const { V1_16_19, V1_17_13, V1_18_3 } = DaprVersion;

@@ -119,6 +119,7 @@ function modulesLoadedBy(entries: string[], synthesize: boolean, extraNodePath?:
     const os = require('os');
     const path = require('path');
     const swc = require('@swc/core');
+    require(${JSON.stringify(path.join(ROOT, 'scripts', 'package-sources.js'))}).resolveToSources();
     require.extensions['.ts'] = (module, filename) => {
       const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
         filename, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' },

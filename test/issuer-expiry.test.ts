@@ -6,7 +6,7 @@ import * as path from 'path';
 import { issuerExpiryWarnings, issuerWarningDays } from '../constructs/model/issuer-expiry';
 import { EnvironmentProfile } from '../constructs/model/profile';
 import { synthesize } from '../stacks/main';
-import { readIssuerRecords } from '../stacks/sentry-issuers';
+import { readIssuerRecords } from '../constructs/synth/issuer-records';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'issuer-expiry-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { EnvironmentOutput, main, synthesize, SynthError } from '../stacks/main';
-import { groupManifests } from '../stacks/manifests';
+import { groupManifests } from '../constructs/synth/manifest-files';
 import { snapshotTree } from './file-tree';
 
 // End-to-end: the reference order-management platform, both planes, every environment, in memory.
@@ -70,7 +70,7 @@ describe('prod: the production setup of the seed', () => {
   test('the Redis state store with TLS and the password by reference through Vault', () => {
     const redis = find(prod, 'Component', 'order-state');
     expect(redis.auth).toEqual({ secretStore: 'vault' });
-    expect(redis.scopes).toEqual(['orders']);
+    expect(redis.scopes).toEqual(['orders', 'returns']); // returns: declared as living elsewhere (examples/app-team)
     expect(redis.spec.metadata).toEqual(
       expect.arrayContaining([
         { name: 'redisHost', value: 'orders-redis.prod.logistics.example.com:6380' },
@@ -127,7 +127,7 @@ describe('prod: the production setup of the seed', () => {
     const orders = find(prod, 'Deployment', 'orders');
     expect(orders.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
     const roles = resources(prod, 'vault_kubernetes_auth_backend_role').map((r) => r.role_name).sort();
-    expect(roles).toEqual(['billing', 'dead-letters', 'notifications', 'orders', 'shipping']);
+    expect(roles).toEqual(['billing', 'dead-letters', 'notifications', 'orders', 'returns', 'shipping']); // returns: declared as living elsewhere
     const policy = resources(prod, 'vault_policy').find((p) => p.name.endsWith('orders'));
     expect(policy.policy).toContain('path "secret/data/dapr/redis"');
     expect(policy.policy).not.toContain('kafka');

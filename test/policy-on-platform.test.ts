@@ -10,6 +10,8 @@ import { synthesize } from '../stacks/main';
 // The policy engine on the reference platform's real prod output, intact and broken twelve ways.
 const tmp = os.tmpdir();
 const [prod] = synthesize({ only: ['prod'], distDir: path.join(tmp, 'unused'), cdktfOutDir: path.join(tmp, 'unused'), write: false });
+// Its contract: the apps it declares as living elsewhere (returns) satisfy DAPR-COMP-002 and DAPR-CONF-002.
+const contract = { file: 'dist/prod.contract.json', document: JSON.parse(prod.contractText) };
 
 function prodDocs(): LoadedDocument[] {
   const copy = <T>(x: T): T => JSON.parse(JSON.stringify(x));
@@ -60,14 +62,14 @@ const BREAKAGES: [string, string, (docs: LoadedDocument[]) => void][] = [
 
 describe('the policy engine on the reference platform prod output', () => {
   test('finds nothing on the intact output', () => {
-    expect(runRules(prodDocs(), { profile: EnvironmentProfile.PROD })).toEqual([]);
+    expect(runRules(prodDocs(), { contract, profile: EnvironmentProfile.PROD })).toEqual([]);
     expect(YAML.parse(daprRelease(prodDocs()).values[0]).dapr_sidecar_injector.webhookFailurePolicy).toBe('Fail');
   });
 
   test.each(BREAKAGES)('%s is caught by %s', (_what, ruleId, breakIt) => {
     const docs = prodDocs();
     breakIt(docs);
-    const ids = new Set(runRules(docs, { profile: EnvironmentProfile.PROD }).map((f) => f.ruleId));
+    const ids = new Set(runRules(docs, { contract, profile: EnvironmentProfile.PROD }).map((f) => f.ruleId));
     expect(ids).toContain(ruleId);
   });
 });
@@ -92,7 +94,8 @@ describe('egress of the reference platform prod output (issue 16)', () => {
       fs.writeFileSync(path.join(dir, 'all.k8s.yaml'), manifests.map((m) => YAML.stringify(m)).join('---\n'));
       let out = '';
       const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (out += t) };
-      return { code: main([dir, '--profile', 'prod'], io), out };
+      fs.writeFileSync(`${dir}.contract.json`, prod.contractText);
+      return { code: main([dir, '--profile', 'prod', '--contract', `${dir}.contract.json`], io), out };
     };
     try {
       const intact = run(prod.manifests);
@@ -108,6 +111,7 @@ describe('egress of the reference platform prod output (issue 16)', () => {
       expect(r.out.trimEnd().split('\n').pop()).toBe('1 errors, 0 warnings');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(`${dir}.contract.json`, { force: true });
     }
   });
 });

@@ -5,8 +5,8 @@ import * as path from 'path';
 import { TerraformStack } from 'cdktf';
 import { Node } from 'constructs';
 import { main, synthesize } from '../stacks/main';
-import { toYaml } from '../stacks/manifests';
-import { Topology, topologyMarkdown } from '../stacks/topology';
+import { toYaml } from '../constructs/synth/manifest-files';
+import { Topology, topologyMarkdown } from '../constructs/synth/topology';
 
 // What `npm run synth` leaves behind and how much work it does, independent of timing.
 
@@ -27,7 +27,7 @@ describe('npm run synth, files', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(fs.readdirSync(path.join(out, 'dist')).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(fs.readdirSync(path.join(out, 'dist')).sort()).toEqual(['dev', 'dev.contract.json', 'prod', 'prod.contract.json', 'staging', 'staging.contract.json']);
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 

@@ -18,7 +18,7 @@ function run(args: string[], cache: string, prefetch = false) {
   });
 }
 
-const STATS = "require('./stacks/summary'); process.stdout.write(JSON.stringify(require('./scripts/ts-register.js').stats))";
+const STATS = "require('./constructs/synth/issuer-records'); process.stdout.write(JSON.stringify(require('./scripts/ts-register.js').stats))";
 
 describe('ts-register', () => {
   test('transpiles each file once per content: an empty cache fills, a warm cache loads without transpiling', () => {
@@ -51,7 +51,7 @@ describe('ts-register', () => {
     // The first require misses and starts the worker; the script then waits until the cache holds
     // an entry for every distinct project source (or 10 s pass).
     const script = `
-      require('./stacks/summary');
+      require('./constructs/synth/issuer-records');
       const fs = require('fs');
       const { projectSources } = require('./scripts/ts-register.js');
       const want = new Set(projectSources().map((f) => fs.readFileSync(f, 'utf8'))).size;

@@ -80,7 +80,7 @@ describe('defects 1 and 2: the Vault Agent logs in with a projected token and wr
     const imported = new ImportedVaultSecretStore(chart2, 'v', { name: 'vault', namespace: 'apps', scopes: ['returns'], vaultAddr: 'https://vault.example.com:8200', vaultKvPrefix: 'dapr' });
     expect(imported.agentTokenPath).toBe(VAULT_AGENT_TOKEN_PATH);
     const custom = daprChart();
-    const store = new VaultSecretStore(custom, 'vault', { name: 'vault', vaultAddr: 'https://vault.example.com:8200', vaultKvPrefix: 'dapr', auth: VaultAuth.tokenFile('/var/run/vault/token') });
+    const store = new VaultSecretStore(custom, 'vault', { name: 'vault', vaultAddr: 'https://vault.example.com:8200', vaultKvPrefix: 'dapr', auth: VaultAuth.tokenFileAt('/var/run/vault/token') });
     const w = new DaprWorkload(custom, 'w', { appId: 'returns', image: 'registry.example.com/returns:1.0.0', appPort: 8080 });
     w.readsSecret(store.secret('returns', 'key'));
     expect(errorsOf(custom)).toEqual([]);
@@ -89,7 +89,7 @@ describe('defects 1 and 2: the Vault Agent logs in with a projected token and wr
 
   test('a token path the agent cannot write (not ending in /token) is refused, once per store', () => {
     const bad = daprChart();
-    const store = new VaultSecretStore(bad, 'vault', { name: 'vault', vaultAddr: 'https://vault.example.com:8200', vaultKvPrefix: 'dapr', auth: VaultAuth.tokenFile('/vault/dapr/vault-token') });
+    const store = new VaultSecretStore(bad, 'vault', { name: 'vault', vaultAddr: 'https://vault.example.com:8200', vaultKvPrefix: 'dapr', auth: VaultAuth.tokenFileAt('/vault/dapr/vault-token') });
     new DaprWorkload(bad, 'w', { appId: 'returns', image: 'registry.example.com/returns:1.0.0', appPort: 8080 }).readsSecret(store.secret('returns', 'key'));
     expect(errorsOf(bad)).toEqual([expect.stringMatching(/Vault secret store 'vault': token file path '\/vault\/dapr\/vault-token' is not one the Vault Agent writes.*'\/vault\/secrets\/token'/)]);
     const imported = daprChart();

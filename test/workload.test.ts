@@ -8,6 +8,7 @@ import { ImportedComponent } from '../constructs/k8s/imported-component';
 import { ImportedVaultSecretStore } from '../constructs/k8s/imported-vault-secret-store';
 import { HttpVerb, MtlsConfiguration } from '../constructs/k8s/mtls-configuration';
 import { ResourceSize } from '../constructs/k8s/resource-size';
+import { DaprApp } from '../constructs/model/dapr-app';
 import { DaprVersion } from '../constructs/model/dapr-version';
 import { EnvironmentProfile } from '../constructs/model/profile';
 import { SecretRef } from '../constructs/model/secret-ref';
@@ -248,19 +249,37 @@ describe('workload rules', () => {
     const a = new DaprWorkload(chart, 'a', { appId: 'checkout', ...base });
     const b = new DaprWorkload(chart, 'b', { appId: 'inventory', namespace: 'stock', ...base });
     a.invokes(b, [{ path: '/reserve', verbs: [HttpVerb.POST] }]);
-    expect(errorsOf(chart).join('\n')).toMatch(/workload 'checkout' \(namespace 'apps'\) invokes 'inventory' in namespace 'stock' without saying so/);
+    expect(errorsOf(chart).join('\n')).toMatch(/workload 'checkout' \(namespace 'apps'\) invokes 'inventory' in namespace 'stock' without saying so: pass \{ crossNamespace: true \} to invokes\(\)/);
 
     const ok = daprChart();
     const c = new DaprWorkload(ok, 'a', { appId: 'checkout', ...base });
     const d = new DaprWorkload(ok, 'b', { appId: 'inventory', namespace: 'stock', ...base });
-    c.invokes(d, [{ path: '/reserve', verbs: [HttpVerb.POST] }], true);
+    c.invokes(d, [{ path: '/reserve', verbs: [HttpVerb.POST] }], { crossNamespace: true });
     expect(errorsOf(ok)).toEqual([]);
     expect(find(synth(ok), 'Configuration', 'inventory').spec.accessControl.policies[0]).toMatchObject({ appId: 'checkout', namespace: 'apps' });
   });
 
+  test('an app declared elsewhere in another namespace: refused without { crossNamespace: true }, both directions; allowed with it', () => {
+    const chart = daprChart();
+    const w = new DaprWorkload(chart, 'w', { appId: 'checkout', ...base });
+    w.invokesApp(DaprApp.fromAppId('inventory', 'stock'), [{ path: '/reserve', verbs: [HttpVerb.POST] }]);
+    w.allowsInvocationFrom(DaprApp.fromAppId('billing', 'finance'), [{ path: '/paid', verbs: [HttpVerb.POST] }]);
+    expect(errorsOf(chart)).toEqual([
+      expect.stringMatching(/invokes 'inventory' in namespace 'stock' without saying so: pass \{ crossNamespace: true \} to invokesApp\(\)\.$/),
+      expect.stringMatching(/is invoked by 'billing' in namespace 'finance' without saying so: pass \{ crossNamespace: true \} to allowsInvocationFrom\(\)\.$/),
+    ]);
+
+    const ok = daprChart();
+    const x = new DaprWorkload(ok, 'w', { appId: 'checkout', ...base });
+    x.invokesApp(DaprApp.fromAppId('inventory', 'stock'), [{ path: '/reserve', verbs: [HttpVerb.POST] }], { crossNamespace: true });
+    x.allowsInvocationFrom(DaprApp.fromAppId('billing', 'finance'), [{ path: '/paid', verbs: [HttpVerb.POST] }], { crossNamespace: true });
+    expect(errorsOf(ok)).toEqual([]);
+    expect(find(synth(ok), 'Configuration', 'checkout').spec.accessControl.policies[0]).toMatchObject({ appId: 'billing', namespace: 'finance' });
+  });
+
   test('a subscription to a pub/sub the subscriber is not scoped to is refused', () => {
     const chart = daprChart();
-    const events = new ImportedComponent(chart, 'events', { name: 'events', namespace: 'apps', componentType: 'pubsub.kafka', scopes: ['billing'] });
+    const events = new ImportedComponent(chart, 'events', { name: 'events', namespace: 'apps', componentType: 'pubsub.kafka', scopes: ['billing'], unrestrictedTopics: true });
     const w = new DaprWorkload(chart, 'w', { appId: 'returns', ...base });
     w.subscribe(events, 'shipment-created', { route: '/shipments' });
     expect(errorsOf(chart)).toEqual([expect.stringMatching(/pubsub.kafka component 'events' \(declared elsewhere\) is not scoped to app 'returns', which uses it: add 'returns' to its scopes/)]);
@@ -282,6 +301,7 @@ describe('workload rules', () => {
       componentType: 'pubsub.kafka',
       scopes: ['returns'],
       secretRefs: [vault.secret('kafka', 'username'), vault.secret('kafka', 'password')],
+      unrestrictedTopics: true,
     });
     const w = new DaprWorkload(chart, 'w', { appId: 'returns', ...base });
     w.subscribe(events, 'shipment-created', { route: '/shipments' });

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { synthesize } from '../stacks/main';
-import { jsonToYaml } from '../stacks/yaml-writer';
+import { jsonToYaml } from '../constructs/synth/yaml-writer';
 import { jsonGenerator, YAML_PIECES } from './generated-json';
 
 // The YAML writer must write exactly what yaml writes, document by document.

@@ -1,10 +1,17 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import type { PlatformContract } from '../contract/platform-contract';
+import { AppSecretAccess } from '../model/app-secret-access';
+import { DaprApp, IDaprApp } from '../model/dapr-app';
 import { DaprVersion } from '../model/dapr-version';
+import { ExternalAppDeclaration, externalAppErrors, ExternalAppProps } from '../model/external-app';
 import { MtlsPolicy } from '../model/mtls-policy';
 import { EnvironmentProfile } from '../model/profile';
+import { externalAppSecretAccess } from './external-app-access';
 
 const DAPR_SETTINGS = Symbol.for('dapr-platform.DaprChart.settings');
+/** DaprWorkload's registry of the workloads of a construct tree (per root). */
+const WORKLOAD_REGISTRY = Symbol.for('dapr-platform.DaprWorkload.registry');
 
 /** Props of {@link DaprChart}. */
 export interface DaprChartProps extends ChartProps {
@@ -30,6 +37,15 @@ export interface DaprChartProps extends ChartProps {
    * @default - none: in dev, egress to an undeclared external host is open to any address
    */
   readonly externalHosts?: ExternalHost[];
+  /**
+   * The platform contract this chart builds against (an app team's chart): the namespace, profile,
+   * Dapr version, mTLS policy (trust domain, control-plane namespace) and external hosts come from
+   * it, and synth fails when the chart's workloads use a component, topic, secret or callee the
+   * contract does not grant them. Setting one of those props to another value than the contract's
+   * is an error; `externalHosts` adds to the contract's.
+   * @default - none: the chart's own props (or their defaults) apply
+   */
+  readonly contract?: PlatformContract;
 }
 
 /** A host outside the cluster and the address ranges it resolves to (for NetworkPolicy `ipBlock`s). */
@@ -63,18 +79,61 @@ export class DaprChart extends Chart {
   /** @internal */
   public readonly [DAPR_SETTINGS]: DaprSettings;
 
+  private readonly declaredExternalApps: ExternalAppDeclaration[] = [];
+
   public constructor(scope: Construct, id: string, props: DaprChartProps = {}) {
-    super(scope, id, props);
+    const contract = props.contract;
+    super(scope, id, { ...props, namespace: props.namespace ?? contract?.namespace });
     this.settings = {
-      profile: props.profile ?? EnvironmentProfile.PROD,
-      daprVersion: props.daprVersion ?? DaprVersion.LATEST,
-      mtls: props.mtls ?? new MtlsPolicy(),
-      externalHosts: props.externalHosts ?? [],
+      profile: props.profile ?? contract?.profile ?? EnvironmentProfile.PROD,
+      daprVersion: props.daprVersion ?? contract?.daprVersion ?? DaprVersion.LATEST,
+      mtls: props.mtls ?? contract?.mtlsPolicy() ?? new MtlsPolicy(),
+      externalHosts: [...(contract?.externalHosts ?? []), ...(props.externalHosts ?? [])],
     };
     this[DAPR_SETTINGS] = this.settings;
     const settings = this.settings;
-    this.node.addValidation({ validate: () => [...settings.mtls.validate(settings.profile), ...externalHostErrors(settings.externalHosts)] });
+    this.node.addValidation({
+      validate: () => [
+        ...settings.mtls.validate(settings.profile),
+        ...externalHostErrors(settings.externalHosts),
+        ...externalAppErrors(this.declaredExternalApps, new Set(workloadAppIds(this))),
+      ],
+    });
+    contract?._bindChart(this, { namespace: props.namespace, profile: props.profile, daprVersion: props.daprVersion, mtls: props.mtls });
   }
+
+  /**
+   * Declares an app that lives elsewhere (another team's repository) and that this chart's
+   * components and workloads grant something (scopes, topics, access): the policy rules accept it
+   * where they demand an app of these documents (DAPR-COMP-002, DAPR-CONF-002), and the platform
+   * contract lists it. Returns the reference to pass to `addScope`, `grantSubscribe`, `allowsInvocationFrom`.
+   */
+  public addExternalApp(props: ExternalAppProps): IDaprApp {
+    const declaration = { appId: props.appId, namespace: props.namespace ?? this.namespace ?? 'default', owner: props.owner };
+    this.declaredExternalApps.push(declaration);
+    return DaprApp.fromAppId(declaration.appId, declaration.namespace);
+  }
+
+  /** The apps declared as living elsewhere (`addExternalApp`), in declaration order. */
+  public get externalApps(): ExternalAppDeclaration[] {
+    return [...this.declaredExternalApps];
+  }
+
+  /**
+   * What the platform's Vault must grant the apps declared as living elsewhere: the secrets of this
+   * chart's components whose scopes list them, with their app-id as Vault role and ServiceAccount
+   * (a DaprWorkload's defaults). The Terraform half adds them to its apps' Vault access.
+   */
+  public get externalAppSecretAccess(): AppSecretAccess[] {
+    return externalAppSecretAccess(this, this.declaredExternalApps);
+  }
+}
+
+/** `namespace/app-id` of every DaprWorkload under the chart (their registry, read without importing DaprWorkload). */
+function workloadAppIds(chart: Chart): string[] {
+  const registry = (chart.node.root as unknown as { [k: symbol]: Array<{ appId: string; namespace: string; node: Construct['node'] }> | undefined })[WORKLOAD_REGISTRY] ?? [];
+  const prefix = `${chart.node.path}/`;
+  return registry.filter((w) => chart.node.path === '' || w.node.path.startsWith(prefix)).map((w) => `${w.namespace}/${w.appId}`);
 }
 
 /** The environment settings Dapr constructs read. */

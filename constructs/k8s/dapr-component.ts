@@ -5,6 +5,7 @@ import { IDaprApp } from '../model/dapr-app';
 import { goDuration } from '../model/go-duration';
 import { checkReferencedAppId, checkNamespace, checkObjectName } from '../model/names';
 import { ISecretStore, SecretRef } from '../model/secret-ref';
+import { TopicGrant } from '../model/topic-grant';
 import { DaprChart, DaprSettings } from './dapr-chart';
 
 /** A network endpoint a component connects to (for egress rules and documentation). */
@@ -45,6 +46,12 @@ export interface IPubSub extends IDaprComponent {
   grantPublish(app: IDaprApp, topic: string): void;
   /** Scopes the app to the pub/sub and lets it subscribe to the topic (and to no topic it was not granted). */
   grantSubscribe(app: IDaprApp, topic: string): void;
+  /**
+   * Every grant recorded through `grantPublish`/`grantSubscribe` (by workloads' `publishes` and
+   * `subscribe`, Subscriptions' subscribers and their dead-letter topics), without duplicates,
+   * sorted by app-id, direction and topic.
+   */
+  readonly topicGrants: TopicGrant[];
 }
 
 /** One entry of a component's `spec.metadata`: a plain value or a secret reference, never both. */
@@ -106,9 +113,17 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
   public readonly componentName: string;
   public readonly namespace: string;
   public abstract readonly componentType: string;
-  /** The component spec version (`v1`). */
+  /**
+   * The component spec version (`v1`).
+   *
+   * Extension point for subclasses: a subclass overrides it when its type's spec is not `v1` (Go and the other jsii languages have no `protected` and show it as public: do not use it from outside a subclass).
+   */
   protected readonly componentVersion: string = 'v1';
-  /** The environment settings of the enclosing DaprChart (or the strict defaults). */
+  /**
+   * The environment settings of the enclosing DaprChart (or the strict defaults).
+   *
+   * Extension point for subclasses: a subclass reads it in its rules (profile, Dapr version) (Go and the other jsii languages have no `protected` and show it as public: do not use it from outside a subclass).
+   */
   protected readonly settings: DaprSettings;
   private readonly scopeSet = new Map<string, IDaprApp>();
   private pendingScopes: IDaprApp[];
@@ -148,7 +163,11 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
     return [...this.scopeSet.keys()].sort();
   }
 
-  /** The apps in scope, by app-id. */
+  /**
+   * The apps in scope, by app-id.
+   *
+   * Extension point for subclasses: a subclass reads it to render per-app metadata (Go and the other jsii languages have no `protected` and show it as public: do not use it from outside a subclass).
+   */
   protected get scopedApps(): IDaprApp[] {
     return [...this.scopeSet.values()];
   }
@@ -169,26 +188,48 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
     }
   }
 
-  /** The component's `spec.metadata`, in the order it is written. */
+  /**
+   * The component's `spec.metadata`, in the order it is written.
+   *
+   * Extension point for subclasses: every subclass implements it, the base class calls it at
+   * validation and synth (Go and the other jsii languages have no `protected` and show it as public: do not use it from outside a subclass).
+   */
   protected abstract renderMetadata(): MetadataEntry[];
 
   /**
    * Metadata derived from the finished graph (e.g. topic scopes), rendered after the static part.
    * Read at synth time, so it sees every grant.
+   *
+   * Extension point for subclasses: a subclass may override it (none by default), the base class
+   * calls it at validation and synth (Go and the other jsii languages have no `protected` and show it as public: do not use it from outside a subclass).
    */
   protected dynamicMetadata(): MetadataEntry[] {
     return [];
   }
 
-  /** Component-specific rules; each message names the bad value and the fix. */
+  /**
+   * Component-specific rules; each message names the bad value and the fix.
+   *
+   * Extension point for subclasses: every subclass implements it, the base class calls it at
+   * validation (Go and the other jsii languages have no `protected` and show it as public: do not use it from outside a subclass).
+   */
   protected abstract validateSpecific(): string[];
 
-  /** Required-by-spec fields this component checks itself (e.g. Vault's exactly-one token). */
+  /**
+   * Required-by-spec fields this component checks itself (e.g. Vault's exactly-one token).
+   *
+   * Extension point for subclasses: a subclass may override it (none by default), the base class
+   * reads it at validation (Go and the other jsii languages have no `protected` and show it as public: do not use it from outside a subclass).
+   */
   protected get selfCheckedRequired(): string[] {
     return [];
   }
 
-  /** Subclasses call this last in their constructor: applies the `scopes` prop. */
+  /**
+   * Subclasses call this last in their constructor: applies the `scopes` prop.
+   *
+   * Extension point for subclasses: only a subclass's constructor calls it (Go and the other jsii languages have no `protected` and show it as public: do not use it from outside a subclass).
+   */
   protected applyInitialScopes(): void {
     const pending = this.pendingScopes;
     this.pendingScopes = [];
@@ -199,6 +240,8 @@ export abstract class DaprComponent extends Construct implements IDaprComponent 
    * For a state store with `actorStateStore: "true"`: the pinned version's spec must list the
    * `actorStateStore` capability for the type, and no other component of the namespace may be an
    * actor state store (daprd refuses two). Subclasses call it from validateSpecific().
+   *
+   * Extension point for subclasses: only a subclass's validateSpecific() calls it (Go and the other jsii languages have no `protected` and show it as public: do not use it from outside a subclass).
    */
   protected actorStateStoreErrors(what: string): string[] {
     const errors: string[] = [];

@@ -21,6 +21,7 @@ import {
   AppProtocol,
   ExternalInvocationEdge,
   InvocationEdge,
+  InvocationOptions,
   LogLevel,
   SubscribeOptions,
   TopicEdge,
@@ -343,13 +344,14 @@ export class DaprWorkload extends Construct implements IDaprApp {
   /**
    * This workload invokes `callee` on the given operations: the callee's Configuration allows
    * exactly these from this app (it denies everything else), and the NetworkPolicies let this
-   * sidecar reach the callee's. A callee in another namespace must be declared with `crossNamespace`.
+   * sidecar reach the callee's. A callee in another namespace must be declared with
+   * `{ crossNamespace: true }`.
    */
-  public invokes(callee: DaprWorkload, operations: InvocationOperation[], crossNamespace: boolean = false): void {
+  public invokes(callee: DaprWorkload, operations: InvocationOperation[], options: InvocationOptions = {}): void {
     const edge: InvocationEdge = { caller: this, callee, operations };
     this.graph.outgoing.push(edge);
     callee.graph.incoming.push(edge);
-    if (crossNamespace) this.graph.crossNamespaceCallees.add(callee);
+    if (options.crossNamespace) this.graph.crossNamespaceCallees.add(callee);
     callee.configuration.allowInvocation(this, operations);
   }
 
@@ -361,12 +363,12 @@ export class DaprWorkload extends Construct implements IDaprApp {
    * operations (`allowsInvocationFrom`), or its access control keeps denying the calls. A callee
    * that is a DaprWorkload is handled exactly like `invokes`.
    */
-  public invokesApp(callee: IDaprApp, operations: InvocationOperation[], crossNamespace: boolean = false): void {
+  public invokesApp(callee: IDaprApp, operations: InvocationOperation[], options: InvocationOptions = {}): void {
     if (callee instanceof DaprWorkload) {
-      this.invokes(callee, operations, crossNamespace);
+      this.invokes(callee, operations, options);
       return;
     }
-    this.graph.externalOutgoing.push({ workload: this, app: callee, operations, crossNamespace });
+    this.graph.externalOutgoing.push({ workload: this, app: callee, operations, crossNamespace: options.crossNamespace ?? false });
   }
 
   /**
@@ -375,12 +377,12 @@ export class DaprWorkload extends Construct implements IDaprApp {
    * caller's pods (`app.kubernetes.io/name: <app-id>`) reach this sidecar. The counterpart of the
    * caller's `invokesApp`. A caller that is a DaprWorkload is handled exactly like its `invokes`.
    */
-  public allowsInvocationFrom(caller: IDaprApp, operations: InvocationOperation[], crossNamespace: boolean = false): void {
+  public allowsInvocationFrom(caller: IDaprApp, operations: InvocationOperation[], options: InvocationOptions = {}): void {
     if (caller instanceof DaprWorkload) {
-      caller.invokes(this, operations, crossNamespace);
+      caller.invokes(this, operations, options);
       return;
     }
-    this.graph.externalIncoming.push({ workload: this, app: caller, operations, crossNamespace });
+    this.graph.externalIncoming.push({ workload: this, app: caller, operations, crossNamespace: options.crossNamespace ?? false });
     this.configuration.allowInvocation(caller, operations);
   }
 
@@ -454,6 +456,21 @@ export class DaprWorkload extends Construct implements IDaprApp {
   /** Invocations to and from apps declared elsewhere (`invokesApp`, `allowsInvocationFrom`). */
   public get externalInvocations(): ExternalInvocationEdge[] {
     return [...this.graph.externalOutgoing, ...this.graph.externalIncoming];
+  }
+
+  /** The apps declared elsewhere that this workload invokes (`invokesApp`), in declaration order. */
+  public get externalCallees(): ExternalInvocationEdge[] {
+    return [...this.graph.externalOutgoing];
+  }
+
+  /** The apps declared elsewhere that invoke this workload (`allowsInvocationFrom`), in declaration order. */
+  public get externalCallers(): ExternalInvocationEdge[] {
+    return [...this.graph.externalIncoming];
+  }
+
+  /** Every secret this workload's sidecar reads: those of its components and endpoints, and those it reads itself. */
+  public get sidecarSecrets(): SecretRef[] {
+    return this.graph.allSecretRefs();
   }
 
   /** Topics this workload publishes to. */

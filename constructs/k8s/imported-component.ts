@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { IDaprApp } from '../model/dapr-app';
 import { ISecretStore, SecretRef } from '../model/secret-ref';
+import { TopicDirection, TopicGrant } from '../model/topic-grant';
 import { ComponentEndpoint, IPubSub, IStateStore } from './dapr-component';
+import { ImportedTopicGrants } from './imported-topic-grants';
 
 /** Props of {@link ImportedComponent}. */
 export interface ImportedComponentProps {
@@ -30,6 +32,30 @@ export interface ImportedComponentProps {
    * @default - it reads no secrets
    */
   readonly secretRefs?: SecretRef[];
+  /**
+   * For a pub/sub: the topic grants it has where it is declared. Its `publishingScopes` and
+   * `subscriptionScopes` list every app in its scopes with exactly these topics, as `KafkaPubSub`
+   * renders them (`billing=shipment-created-dlq;shipping=`): read them from the platform's
+   * manifests or contract. `grantPublish`/`grantSubscribe` of a topic not listed for the app fail
+   * synth, naming the entry to add where the component is declared.
+   * @default - not known here: publishing or subscribing through the component fails synth until
+   * the grants are given (or `unrestrictedTopics` says it has none)
+   */
+  readonly grantedTopics?: TopicGrant[];
+  /**
+   * For a pub/sub declared without `publishingScopes`, `subscriptionScopes`, `allowedTopics` and
+   * `protectedTopics`: daprd then lets every app in its scopes publish and subscribe to every topic,
+   * so no topic grant is checked.
+   * @default false
+   */
+  readonly unrestrictedTopics?: boolean;
+  /**
+   * Whether synth fails when an app that uses it is not in `scopes`, or asks for a topic grant it
+   * does not have. Off when another check owns that: a `PlatformContract` checks the components it
+   * refers to against its file with daprd's topic semantics, naming the file and the entry to add.
+   * @default true
+   */
+  readonly validateGrants?: boolean;
 }
 
 /**
@@ -46,6 +72,7 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
   public readonly endpoints: ComponentEndpoint[];
   private readonly declaredScopes: string[];
   private readonly requested = new Map<string, IDaprApp>();
+  private readonly topics: ImportedTopicGrants;
 
   public constructor(scope: Construct, id: string, props: ImportedComponentProps) {
     super(scope, id);
@@ -56,15 +83,19 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
     this.endpoints = props.endpoints ?? [];
     this.secretRefs = [...(props.secretRefs ?? [])];
     this.declaredScopes = [...props.scopes].sort();
+    this.topics = new ImportedTopicGrants(props.grantedTopics, props.unrestrictedTopics ?? false);
+    const validateGrants = props.validateGrants ?? true;
     this.node.addValidation({
-      validate: () =>
-        [...this.requested.values()]
+      validate: () => (!validateGrants ? [] : [
+        ...[...this.requested.values()]
           .filter((app) => !this.declaredScopes.includes(app.appId))
           .map(
             (app) =>
               `${this.componentType} component '${this.componentName}' (declared elsewhere) is not scoped to app '${app.appId}', which uses it: ` +
               `add '${app.appId}' to its scopes where it is declared.`,
           ),
+        ...this.topics.errors(`${this.componentType} component '${this.componentName}' (declared elsewhere)`),
+      ]),
     });
   }
 
@@ -81,11 +112,26 @@ export class ImportedComponent extends Construct implements IStateStore, IPubSub
     }
   }
 
-  public grantPublish(app: IDaprApp, _topic: string): void {
-    this.addScope(app);
+  public grantPublish(app: IDaprApp, topic: string): void {
+    this.grant(app, topic, TopicDirection.PUBLISH);
   }
 
-  public grantSubscribe(app: IDaprApp, _topic: string): void {
+  public grantSubscribe(app: IDaprApp, topic: string): void {
+    this.grant(app, topic, TopicDirection.SUBSCRIBE);
+  }
+
+  /** The grants this code asked for (`grantPublish`/`grantSubscribe`), sorted by app-id, direction and topic. */
+  public get topicGrants(): TopicGrant[] {
+    return this.topics.requested;
+  }
+
+  /** The grants the component has where it is declared (`grantedTopics`), sorted; undefined if not given. */
+  public get grantedTopics(): TopicGrant[] | undefined {
+    return this.topics.granted;
+  }
+
+  private grant(app: IDaprApp, topic: string, direction: TopicDirection): void {
     this.addScope(app);
+    this.topics.ask(app, topic, direction);
   }
 }

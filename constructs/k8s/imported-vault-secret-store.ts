@@ -44,6 +44,11 @@ export interface ImportedVaultSecretStoreProps {
    * @default '/vault/secrets/token' (what `VaultAuth.tokenFile()` declares)
    */
   readonly tokenMountPath?: string;
+  /**
+   * Whether synth fails when an app that needs it is not in `scopes` (see `ImportedComponentProps.validateGrants`).
+   * @default true
+   */
+  readonly validateGrants?: boolean;
 }
 
 /**
@@ -64,6 +69,7 @@ export class ImportedVaultSecretStore extends ImportedComponent implements IVaul
       componentType: 'secretstores.hashicorp.vault',
       scopes: props.scopes,
       endpoints: vaultEndpoints(props.vaultAddr),
+      validateGrants: props.validateGrants,
     });
     this.props = props;
     this.readsAgentToken = props.readsAgentToken ?? true;

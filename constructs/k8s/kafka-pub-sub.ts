@@ -4,6 +4,7 @@ import { IDaprApp } from '../model/dapr-app';
 import { goDuration } from '../model/go-duration';
 import { isStrict } from '../model/profile';
 import { SecretRef } from '../model/secret-ref';
+import { renderTopicScopes, TopicDirection, TopicGrant, TopicGrantSet } from '../model/topic-grant';
 import { ComponentEndpoint, DaprComponent, DaprComponentProps, IPubSub, MetadataEntry } from './dapr-component';
 import { parseHostPorts } from './redis-state-store';
 import { DaprSubscription, DaprSubscriptionOptions } from './subscription';
@@ -126,8 +127,7 @@ export class KafkaPubSub extends DaprComponent implements IPubSub {
   /** How the component authenticates. */
   public readonly authType: KafkaAuthType;
   private readonly props: KafkaPubSubProps;
-  private readonly publishing = new Map<string, Set<string>>();
-  private readonly subscribing = new Map<string, Set<string>>();
+  private readonly grants = new TopicGrantSet();
 
   public constructor(scope: Construct, id: string, props: KafkaPubSubProps) {
     super(scope, id, props);
@@ -145,22 +145,26 @@ export class KafkaPubSub extends DaprComponent implements IPubSub {
 
   public grantPublish(app: IDaprApp, topic: string): void {
     this.addScope(app);
-    addTo(this.publishing, app.appId, topic);
+    this.grants.add({ appId: app.appId, topic, direction: TopicDirection.PUBLISH });
   }
 
   public grantSubscribe(app: IDaprApp, topic: string): void {
     this.addScope(app);
-    addTo(this.subscribing, app.appId, topic);
+    this.grants.add({ appId: app.appId, topic, direction: TopicDirection.SUBSCRIBE });
+  }
+
+  public get topicGrants(): TopicGrant[] {
+    return this.grants.list();
   }
 
   /** Topics each app publishes to, by app-id. */
   public get publishedTopics(): { [appId: string]: string[] } {
-    return toRecord(this.publishing);
+    return this.grants.topicsByApp(TopicDirection.PUBLISH);
   }
 
   /** Topics each app subscribes to, by app-id. */
   public get subscribedTopics(): { [appId: string]: string[] } {
-    return toRecord(this.subscribing);
+    return this.grants.topicsByApp(TopicDirection.SUBSCRIBE);
   }
 
   public get endpoints(): ComponentEndpoint[] {
@@ -172,12 +176,11 @@ export class KafkaPubSub extends DaprComponent implements IPubSub {
    * granted (none for an app that only uses another direction), so no app reaches other topics.
    */
   protected dynamicMetadata(): MetadataEntry[] {
-    if (this.publishing.size + this.subscribing.size === 0) return [];
-    const render = (grants: Map<string, Set<string>>) =>
-      this.scopes.map((appId) => `${appId}=${[...(grants.get(appId) ?? [])].sort().join(',')}`).join(';');
+    if (this.grants.size === 0) return [];
+    const grants = this.topicGrants;
     return [
-      { name: 'publishingScopes', value: render(this.publishing) },
-      { name: 'subscriptionScopes', value: render(this.subscribing) },
+      { name: 'publishingScopes', value: renderTopicScopes(this.scopes, grants, TopicDirection.PUBLISH) },
+      { name: 'subscriptionScopes', value: renderTopicScopes(this.scopes, grants, TopicDirection.SUBSCRIBE) },
     ];
   }
 
@@ -246,14 +249,5 @@ export class KafkaPubSub extends DaprComponent implements IPubSub {
     if (p.consumerGroup !== undefined && !p.consumerGroup.trim()) errors.push(`${what}: consumerGroup is empty: omit it to get '{appID}'.`);
     return errors;
   }
-}
 
-function addTo(m: Map<string, Set<string>>, key: string, value: string): void {
-  const set = m.get(key) ?? new Set<string>();
-  set.add(value);
-  m.set(key, set);
-}
-
-function toRecord(m: Map<string, Set<string>>): { [key: string]: string[] } {
-  return Object.fromEntries([...m.keys()].sort().map((k) => [k, [...m.get(k)!].sort()]));
 }

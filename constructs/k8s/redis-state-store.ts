@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { goDuration } from '../model/go-duration';
 import { isStrict } from '../model/profile';
+import { parseHostPorts } from '../model/host-ports';
 import { SecretRef } from '../model/secret-ref';
 import { ComponentEndpoint, DaprComponent, DaprComponentProps, IStateStore, MetadataEntry } from './dapr-component';
 
@@ -164,13 +165,4 @@ export class RedisStateStore extends DaprComponent implements IStateStore {
   }
 }
 
-/** Parses `host:port[,host:port]`; returns [] if any entry is malformed. */
-export function parseHostPorts(s: string): ComponentEndpoint[] {
-  const out: ComponentEndpoint[] = [];
-  for (const part of s.split(',')) {
-    const m = /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(part.trim());
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return [];
-    out.push({ host: m[1], port: Number(m[2]) });
-  }
-  return out;
-}
+export { parseHostPorts };

@@ -92,6 +92,20 @@ export interface TargetPolicies {
   readonly circuitBreaker?: ResiliencyPolicy;
 }
 
+/** The policies of a component target ({@link Resiliency.targetComponent}): each direction is optional. */
+export interface ComponentTargetPolicies {
+  /**
+   * Policies for calls from the app into the component (publish, state operations).
+   * @default - none
+   */
+  readonly outbound?: TargetPolicies;
+  /**
+   * Policies for deliveries from the component to the app (subscriptions).
+   * @default - none
+   */
+  readonly inbound?: TargetPolicies;
+}
+
 /** Props of {@link Resiliency}. */
 export interface ResiliencyProps {
   /** The Resiliency's `metadata.name`. */
@@ -177,7 +191,8 @@ export class Resiliency extends Construct {
    * Applies policies to a component (`targets.components.<name>`): outbound for calls into it
    * (publish, state), inbound for deliveries from it (subscriptions).
    */
-  public targetComponent(component: IDaprComponent, outbound?: TargetPolicies, inbound?: TargetPolicies): void {
+  public targetComponent(component: IDaprComponent, policies: ComponentTargetPolicies): void {
+    const { outbound, inbound } = policies;
     if (outbound) this.checkPolicies(`component '${component.componentName}' outbound`, outbound);
     if (inbound) this.checkPolicies(`component '${component.componentName}' inbound`, inbound);
     this.components.set(component.componentName, { component, outbound, inbound });

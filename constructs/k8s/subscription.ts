@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { SubscriptionV2Alpha1 } from '../../imports/dapr.io';
 import { IDaprApp } from '../model/dapr-app';
 import { checkReferencedAppId, derivedFromInvalidAppId, checkObjectName } from '../model/names';
+import { TOPIC_NAME as TOPIC } from '../model/topic-grant';
 import { IPubSub } from './dapr-component';
 
 /** A routing rule: events whose CloudEvent matches the CEL expression go to the path. */
@@ -57,7 +58,7 @@ export interface DaprSubscriptionOptions {
    */
   readonly bulkSubscribe?: BulkSubscribeOptions;
   /**
-   * The apps that subscribe (the Subscription's `scopes`); they join the pub/sub's scopes too.
+   * The apps that subscribe (the Subscription's `scopes`); the pub/sub grants each the topic (and publishing to the dead-letter topic).
    * @default - none yet; add with addSubscriber, synth fails if there are none
    */
   readonly subscribers?: IDaprApp[];
@@ -73,8 +74,6 @@ export interface DaprSubscriptionProps extends DaprSubscriptionOptions {
   /** The pub/sub the topic lives in. */
   readonly pubsub: IPubSub;
 }
-
-const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 
 /** A declarative `dapr.io/v2alpha1` Subscription (the storage version), scoped to its subscribers. */
 export class DaprSubscription extends Construct {
@@ -125,10 +124,14 @@ export class DaprSubscription extends Construct {
     return [...this.subscriberSet.keys()].sort();
   }
 
-  /** Adds a subscribing app; it joins the pub/sub's scopes too. */
+  /**
+   * Adds a subscribing app: the pub/sub grants it the topic (`subscriptionScopes`) and, if there is
+   * one, publishing to the dead-letter topic, which its sidecar writes failed events to.
+   */
   public addSubscriber(app: IDaprApp): void {
     this.subscriberSet.set(app.appId, app);
-    this.pubsub.addScope(app);
+    this.pubsub.grantSubscribe(app, this.topic);
+    if (this.deadLetterTopic) this.pubsub.grantPublish(app, this.deadLetterTopic);
   }
 
   private validate(props: DaprSubscriptionProps): string[] {

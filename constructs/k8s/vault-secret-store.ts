@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { parseUrl, urlEndpoints } from '../model/host-ports';
 import { isStrict } from '../model/profile';
 import { ISecretStore, SecretRef } from '../model/secret-ref';
 import { ComponentEndpoint, DaprComponent, DaprComponentProps, MetadataEntry } from './dapr-component';
@@ -11,13 +12,20 @@ import { agentTokenPathProblem, VAULT_AGENT_TOKEN_PATH } from './vault-agent-wir
  */
 export class VaultAuth {
   /**
-   * A token file written by the Vault Agent injector after Kubernetes auth (`vaultTokenMountPath`).
-   * Each workload that uses the store gets the agent for its own Vault role, which writes the token
-   * into a volume mounted only into daprd (see DaprWorkload).
-   * @param mountPath where the token file is inside daprd: an absolute path ending in `/token`
-   * (the agent writes `<secret volume path>/token`); default `/vault/secrets/token`
+   * A token file written by the Vault Agent injector after Kubernetes auth (`vaultTokenMountPath`),
+   * at `/vault/secrets/token`. Each workload that uses the store gets the agent for its own Vault
+   * role, which writes the token into a volume mounted only into daprd (see DaprWorkload).
    */
-  public static tokenFile(mountPath: string = VAULT_AGENT_TOKEN_PATH): VaultAuth {
+  public static tokenFile(): VaultAuth {
+    return new VaultAuth(VAULT_AGENT_TOKEN_PATH, undefined);
+  }
+
+  /**
+   * Like {@link VaultAuth.tokenFile}, with the token file elsewhere inside daprd.
+   * @param mountPath where the token file is inside daprd: an absolute path ending in `/token`
+   * (the agent writes `<secret volume path>/token`)
+   */
+  public static tokenFileAt(mountPath: string): VaultAuth {
     return new VaultAuth(mountPath, undefined);
   }
 
@@ -68,8 +76,7 @@ export function vaultDataPath(enginePath: string, kvPrefix: string, usePrefix: b
 
 /** The host and port of Vault's address, for egress rules. */
 export function vaultEndpoints(vaultAddr: string): ComponentEndpoint[] {
-  const url = parseUrl(vaultAddr);
-  return url ? [{ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) }] : [];
+  return urlEndpoints(vaultAddr);
 }
 
 /** What the Vault component returns for a secret. */
@@ -237,12 +244,4 @@ export class VaultSecretStore extends DaprComponent implements IVaultAgentSecret
 
 function trimSlashes(s: string): string {
   return s.replace(/^\/+|\/+$/g, '');
-}
-
-function parseUrl(s: string): URL | undefined {
-  try {
-    return new URL(s);
-  } catch {
-    return undefined;
-  }
 }

@@ -85,6 +85,16 @@ export interface SubscribeOptions {
   readonly name?: string;
 }
 
+/** Options of an invocation edge ({@link DaprWorkload.invokes}, `invokesApp`, `allowsInvocationFrom`). */
+export interface InvocationOptions {
+  /**
+   * The edge crosses namespaces, on purpose: the callee is in another namespace than the caller
+   * (callers then use the app-id `<app-id>.<namespace>`). Without it such an edge is refused.
+   * @default false
+   */
+  readonly crossNamespace?: boolean;
+}
+
 /** One invocation edge. */
 export interface InvocationEdge {
   /** The calling workload. */

@@ -5,6 +5,7 @@
 import { checkAppId, checkNamespace } from '../model/names';
 import { notANumber } from '../model/number-guard';
 import { isStrict } from '../model/profile';
+import { TOPIC_NAME } from '../model/topic-grant';
 import type { IStateStore } from './dapr-component';
 import type { DaprWorkload } from './dapr-workload';
 import { cpuMillis, memoryQuantity } from './resource-size';
@@ -207,10 +208,18 @@ function graphErrors(m: WorkloadModel, what: string): string[] {
     if (e.callee.namespace !== w.namespace && !g.crossNamespaceCallees.has(e.callee)) {
       errors.push(
         `${what} (namespace '${w.namespace}') invokes '${e.callee.appId}' in namespace '${e.callee.namespace}' without saying so: ` +
-          `pass crossNamespace=true to invokes() (callers then use the app-id '${e.callee.appId}.${e.callee.namespace}').`,
+          `pass { crossNamespace: true } to invokes() (callers then use the app-id '${e.callee.appId}.${e.callee.namespace}').`,
       );
     }
     if (e.operations.length === 0) errors.push(`${what} invokes '${e.callee.appId}' with no operations: list the paths and verbs it calls.`);
+  }
+  for (const e of g.publishEdges) {
+    if (!TOPIC_NAME.test(e.topic)) {
+      errors.push(
+        `${what} publishes to topic '${e.topic}' of pub/sub '${e.pubsub.componentName}', which is not a valid topic name (letters, digits, '.', '_', '-', at most 249): ` +
+          `daprd splits its publishingScopes on ';', '=' and ',' and drops spaces, so the grant would name other topics; rename the topic.`,
+      );
+    }
   }
   for (const e of [...g.externalOutgoing, ...g.externalIncoming]) {
     const outgoing = g.externalOutgoing.includes(e);
@@ -219,7 +228,7 @@ function graphErrors(m: WorkloadModel, what: string): string[] {
     if (e.app.namespace !== w.namespace && !e.crossNamespace) {
       errors.push(
         `${what} (namespace '${w.namespace}') ${outgoing ? 'invokes' : 'is invoked by'} '${e.app.appId}' in namespace '${e.app.namespace}' without saying so: ` +
-          `pass crossNamespace=true to ${outgoing ? 'invokesApp' : 'allowsInvocationFrom'}().`,
+          `pass { crossNamespace: true } to ${outgoing ? 'invokesApp' : 'allowsInvocationFrom'}().`,
       );
     }
     if (e.operations.length === 0) {

@@ -52,3 +52,30 @@ export function synthOrReport(app: ISynthesizableApp, output?: ISynthReportOutpu
   app.synth();
   return 0;
 }
+
+/**
+ * The synth entry points for the languages jsii reaches (Go, .NET, Java, Python), which cannot call
+ * the module's functions: `DaprSynth.synthOrReport(app)` is {@link synthOrReport}.
+ */
+export class DaprSynth {
+  /**
+   * Validates every construct below `app` and, when all are valid, synthesizes it: returns 0. When
+   * not, prints every error to stderr the way the platform's synth does and returns 1, writing
+   * nothing (what {@link synthOrReport} does). Use the result as the process's exit code.
+   */
+  public static synthOrReport(app: ISynthesizableApp): number {
+    return synthOrReport(app);
+  }
+
+  /** Like {@link DaprSynth.synthOrReport}, the report written to `output` instead of stderr. */
+  public static synthOrReportTo(app: ISynthesizableApp, output: ISynthReportOutput): number {
+    return synthOrReport(app, output);
+  }
+
+  /** Every validation error below `scope`, each as `[construct path] message` ({@link validationErrors}). */
+  public static validationErrors(scope: IConstruct): string[] {
+    return validationErrors(scope);
+  }
+
+  private constructor() {}
+}

@@ -1,12 +1,16 @@
+#!/usr/bin/env node
 /**
- * `check <dir-or-files...> [--profile dev|staging|prod] [--dapr-version x.y.z] [--provided-secret [ns/]name]... [--json report.json]`
+ * `check <dir-or-files...> [--profile dev|staging|prod] [--dapr-version x.y.z] [--contract file] [--provided-secret [ns/]name]... [--json report.json]`
  *
  * Prints findings grouped by severity and `N errors, M warnings`. Exit code: 1 if any error,
  * 0 otherwise, 2 on usage errors (bad arguments, missing or unparsable input).
- * Run as `npm run check -- dist/prod --profile prod --json report.json`.
+ * Run as `npm run check -- dist/prod --profile prod --json report.json` in this repository; an app
+ * team that installed `@dapr-platform/constructs` runs the same as `dapr-platform-check` (the
+ * package's `bin`), e.g. `dapr-platform-check dist --profile prod --contract contract/prod.contract.json`.
  */
 import { DaprVersion } from '../model/dapr-version';
 import { EnvironmentProfile } from '../model/profile';
+import { ContractInputError, LoadedContract, readContractFile } from '../contract/read-contract';
 import { CheckResult, checkDocuments, formatText, loadDocuments, parseProfile, PolicyInputError, writeJsonReport } from './engine';
 
 /** Where the CLI writes; tests pass their own. */
@@ -21,13 +25,15 @@ const PROCESS_IO: CliIo = {
 };
 
 export const USAGE = [
-  'Usage: check <dir-or-files...> [--profile dev|staging|prod] [--dapr-version x.y.z] [--provided-secret [ns/]name]... [--json report.json]',
+  'Usage: check <dir-or-files...> [--profile dev|staging|prod] [--dapr-version x.y.z] [--contract FILE] [--provided-secret [ns/]name]... [--json report.json]',
   '',
   '  Checks synthesized Kubernetes manifests (*.yaml, *.yml, *.json) and Terraform JSON (cdk.tf.json)',
   '  against the Dapr production-readiness rules (docs/policy-rules.md).',
   '',
   '  --profile        environment profile (default: prod)',
-  `  --dapr-version   Dapr version of the reference data (${DaprVersion.supported().map((v) => v.version).join(', ')}; default: the dapr helm_release chart version, else the newest)`,
+  `  --dapr-version   Dapr version of the reference data (${DaprVersion.supported().map((v) => v.version).join(', ')}; default: the contract's, else the dapr helm_release chart version, else the newest)`,
+  '  --contract FILE  the platform contract (dist/<env>.contract.json) to check an app team\'s documents against:',
+  '                   its apps count as existing, and the DAPR-CONTRACT-* rules check scopes, topics, access and version',
   '  --provided-secret [NS/]NAME',
   '                   a Kubernetes Secret the platform provides outside these documents (repeatable)',
   '  --json FILE      also write the findings as a JSON report',
@@ -39,6 +45,7 @@ interface ParsedArgs {
   readonly paths: string[];
   readonly profile: EnvironmentProfile;
   readonly daprVersion?: string;
+  readonly contract?: string;
   readonly json?: string;
   readonly providedSecrets: string[];
   readonly help: boolean;
@@ -53,6 +60,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
   let profile = EnvironmentProfile.PROD;
   let daprVersion: string | undefined;
   let json: string | undefined;
+  let contract: string | undefined;
   const providedSecrets: string[] = [];
   let help = false;
   for (let i = 0; i < args.length; i++) {
@@ -83,6 +91,9 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--json':
         json = takeValue();
         break;
+      case '--contract':
+        contract = takeValue();
+        break;
       case '--provided-secret': {
         const value = takeValue();
         if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(value)) {
@@ -97,7 +108,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
   if (!help && paths.length === 0) throw new UsageError('Give at least one directory or file to check, e.g. dist/prod.');
-  return { paths, profile, daprVersion, json, providedSecrets, help };
+  return { paths, profile, daprVersion, contract, json, providedSecrets, help };
 }
 
 /** Runs the CLI; returns the exit code (never calls process.exit). */
@@ -120,6 +131,14 @@ export function main(argv: readonly string[], io: CliIo = PROCESS_IO): number {
     io.stderr(`${(e as Error).message}\n`);
     return 2;
   }
+  let contract: LoadedContract | undefined;
+  try {
+    contract = args.contract === undefined ? undefined : readContractFile(args.contract);
+  } catch (e) {
+    if (!(e instanceof ContractInputError)) throw e;
+    io.stderr(`${e.message}\n`);
+    return 2;
+  }
   let result: CheckResult;
   try {
     const docs = loadDocuments(args.paths);
@@ -127,7 +146,7 @@ export function main(argv: readonly string[], io: CliIo = PROCESS_IO): number {
       io.stderr(`No Kubernetes manifests or Terraform JSON found in ${args.paths.join(', ')}: run 'npm run synth' first or pass the right directory.\n`);
       return 2;
     }
-    result = checkDocuments(docs, { profile: args.profile, daprVersion, providedSecrets: args.providedSecrets });
+    result = checkDocuments(docs, { profile: args.profile, daprVersion, providedSecrets: args.providedSecrets, contract });
   } catch (e) {
     if (e instanceof PolicyInputError) {
       io.stderr(`${e.message}\n`);

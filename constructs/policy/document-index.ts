@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, parse as parseYaml, parseAllDocuments } from 'yaml';
+import { CONTRACT_API_VERSION, CONTRACT_KIND } from '../contract/contract-document';
 import { readBlockYaml } from './block-yaml';
 import { DocumentFormat, LoadedDocument, PolicyTarget } from './types';
 import {
@@ -100,6 +101,8 @@ export function parseFile(file: string, text: string): LoadedDocument[] {
 export function classifyDocument(content: unknown): DocumentFormat | undefined {
   const o = asObject(content);
   if (!o) return undefined;
+  // A platform contract (dist/<env>.contract.json) is an input of its own (--contract), never a manifest.
+  if (o.kind === CONTRACT_KIND && o.apiVersion === CONTRACT_API_VERSION) return undefined;
   if (typeof o.apiVersion === 'string' && typeof o.kind === 'string') return 'kubernetes';
   if (asObject(o.resource) || asObject(o.terraform)) return 'terraform';
   return undefined;

@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DaprVersion } from '../model/dapr-version';
 import { EnvironmentProfile } from '../model/profile';
+import type { LoadedContract } from '../contract/read-contract';
 import { DocumentIndex } from './document-index';
 import { ALL_RULES } from './rules';
 import { Finding, LoadedDocument, Rule, Severity } from './types';
@@ -29,6 +30,9 @@ export {
 } from './document-index';
 export type { DaprComponentDoc, HelmRelease, K8sObject, MetadataItem, SubscriptionDoc, Workload } from './document-index';
 export { ALL_RULES } from './rules';
+export * from '../contract/contract-document';
+export { buildContractDocument, contractText } from './contract-builder';
+export { ContractInputError, LoadedContract, parseContract, readContractFile } from '../contract/read-contract';
 
 /** Options of {@link runRules}. */
 export interface RunOptions {
@@ -43,6 +47,8 @@ export interface RunOptions {
   readonly rules?: readonly Rule[];
   /** Secrets the platform provides outside the documents (`name` or `namespace/name`). @default - none */
   readonly providedSecrets?: readonly string[];
+  /** The platform contract to check against (DAPR-CONTRACT-* rules; its apps count as existing). @default - none */
+  readonly contract?: LoadedContract;
 }
 
 /** Options of {@link checkDocuments}; the profile may be given as text (`dev`, `staging`, `prod`). */
@@ -55,6 +61,8 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
   /** Secrets the platform provides outside the documents (`name` or `namespace/name`). @default - none */
   readonly providedSecrets?: readonly string[];
+  /** The platform contract to check against (DAPR-CONTRACT-* rules; its apps count as existing). @default - none */
+  readonly contract?: LoadedContract;
 }
 
 /** What a check found, with the settings it ran with. */
@@ -86,11 +94,12 @@ export function parseProfile(text: string): EnvironmentProfile | undefined {
  * dapr helm_release if we hold reference data for it, else the newest supported version.
  * @throws if a requested version is not supported
  */
-export function resolveDaprVersion(index: DocumentIndex, requested?: DaprVersion | string): { version: DaprVersion; source: string } {
+export function resolveDaprVersion(index: DocumentIndex, requested?: DaprVersion | string, contract?: LoadedContract): { version: DaprVersion; source: string } {
   if (requested !== undefined) {
     const version = typeof requested === 'string' ? DaprVersion.of(requested.replace(/^v/, '')) : requested;
     return { version, source: 'requested' };
   }
+  if (contract) return { version: DaprVersion.of(contract.document.dapr.version), source: `contract ${contract.file}` };
   const supported = new Set(DaprVersion.supported().map((s) => s.version));
   for (const r of index.helmReleases) {
     const m = r.version === undefined ? null : EXACT_VERSION.exec(r.version);
@@ -116,8 +125,8 @@ export function compareFindings(a: Finding, b: Finding): number {
 /** Runs every rule that applies to the profile; returns the findings in deterministic order. */
 export function runRules(docs: readonly LoadedDocument[] | DocumentIndex, options: RunOptions): Finding[] {
   const index = docs instanceof DocumentIndex ? docs : new DocumentIndex(docs);
-  const { version } = resolveDaprVersion(index, options.daprVersion);
-  const ctx = { index, profile: options.profile, daprVersion: version, providedSecrets: options.providedSecrets };
+  const { version } = resolveDaprVersion(index, options.daprVersion, options.contract);
+  const ctx = { index, profile: options.profile, daprVersion: version, providedSecrets: options.providedSecrets, contract: options.contract };
   const findings: Finding[] = [];
   for (const rule of options.rules ?? ALL_RULES) {
     if (!rule.profiles.includes(options.profile)) continue;
@@ -146,9 +155,9 @@ export function checkDocuments(docs: readonly LoadedDocument[], options: CheckOp
     throw new Error(`Unknown profile '${String(options.profile)}': use one of ${Object.values(EnvironmentProfile).join(', ')}.`);
   }
   const index = new DocumentIndex(docs);
-  const { version, source } = resolveDaprVersion(index, options.daprVersion);
+  const { version, source } = resolveDaprVersion(index, options.daprVersion, options.contract);
   const rules = options.rules ?? ALL_RULES;
-  const findings = runRules(index, { profile, daprVersion: version, rules, providedSecrets: options.providedSecrets });
+  const findings = runRules(index, { profile, daprVersion: version, rules, providedSecrets: options.providedSecrets, contract: options.contract });
   const errors = findings.filter((f) => f.severity === Severity.ERROR).length;
   return {
     profile,

@@ -1,5 +1,6 @@
 import type { DaprVersion } from '../model/dapr-version';
 import type { EnvironmentProfile } from '../model/profile';
+import type { LoadedContract } from '../contract/read-contract';
 import type { DocumentIndex } from './document-index';
 
 /** How bad a finding is. Errors fail the check (exit code 1); warnings are reported only. */
@@ -50,6 +51,12 @@ export interface RuleContext {
    * @default - none
    */
   readonly providedSecrets?: readonly string[];
+  /**
+   * The platform contract the documents are checked against (`--contract`): its apps count as
+   * existing apps, and the DAPR-CONTRACT-* rules check the cross-repository grants.
+   * @default - none
+   */
+  readonly contract?: LoadedContract;
 }
 
 /** A production-readiness rule. */

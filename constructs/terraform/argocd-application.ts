@@ -1,7 +1,7 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkNamespace, checkObjectName } from '../model/names';
+import { checkNamespace, checkObjectName } from '@dapr-platform/constructs/internal';
 
 /** Props of {@link ArgoCdApplication}. */
 export interface ArgoCdApplicationProps {

@@ -1,5 +1,5 @@
 import { Token } from 'cdktf';
-import { parseQuantity } from '../model/quantity';
+import { parseQuantity } from '@dapr-platform/constructs/internal';
 
 export { parseQuantity };
 

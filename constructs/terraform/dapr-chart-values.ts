@@ -1,4 +1,4 @@
-import { DaprVersion } from '../model/dapr-version';
+import { DaprVersion } from '@dapr-platform/constructs';
 
 /**
  * Key paths of the `dapr/dapr` Helm chart: which ones a values document may set, checked

@@ -4,10 +4,8 @@ import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { Duration } from 'cdk8s';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AppSecretAccess } from '../model/app-secret-access';
-import { DaprVersion } from '../model/dapr-version';
-import { MtlsPolicy } from '../model/mtls-policy';
-import { EnvironmentProfile, isStrict } from '../model/profile';
+import { AppSecretAccess, DaprVersion, EnvironmentProfile, KafkaTopicDeclaration, MtlsPolicy } from '@dapr-platform/constructs';
+import { isStrict } from '@dapr-platform/constructs/internal';
 import { ArgoCdApplication } from './argocd-application';
 import {
   ControlPlaneResources,
@@ -21,6 +19,7 @@ import { DevBrokers } from './dev-brokers';
 import { KubernetesApiCa } from './kubernetes-api-ca';
 import { Namespaces } from './namespaces';
 import { RootCaSource, SentryTrustBundle } from './sentry-trust-bundle';
+import { StrimziKafkaTopics } from './strimzi-kafka-topics';
 import { VaultAgentInjector } from './vault-agent-injector';
 import { VaultAppAccess } from './vault-app-access';
 
@@ -241,10 +240,17 @@ export interface DaprPlatformStackProps {
    */
   readonly argoNamespace?: string;
   /**
-   * Install the dev brokers (Redis, Kafka).
-   * @default - true in dev, false otherwise
+   * Run Redis in the cluster ({@link DevBrokers}, dev only): when the platform declares a Redis
+   * component whose dev host is in the cluster.
+   * @default false
    */
-  readonly devBrokers?: boolean;
+  readonly devRedis?: boolean;
+  /**
+   * Run Kafka in the cluster ({@link DevBrokers}, dev only): when the platform declares a Kafka
+   * pub/sub whose dev brokers are in the cluster.
+   * @default false
+   */
+  readonly devKafka?: boolean;
   /**
    * Namespace of the dev brokers.
    * @default 'dev-brokers'
@@ -302,7 +308,7 @@ export interface DaprPlatformStackProps {
  * helm, vault), the state backend, namespaces, Sentry's CA from Vault PKI, the Dapr control plane
  * (CRDs, then the chart), Vault access of the apps (Kubernetes auth, KV, per-app policy and role,
  * the Vault Agent injector), the Argo CD Application that syncs the cdk8s output, and in dev the
- * in-cluster brokers. The stack's id is the environment name.
+ * in-cluster brokers the platform declares (`devRedis`, `devKafka`). The stack's id is the environment name.
  *
  * Stateful resources (PKI and KV mounts, namespaces) get `prevent_destroy` in prod.
  */
@@ -321,7 +327,7 @@ export class DaprPlatformStack extends TerraformStack {
   public readonly vaultAgentInjector: VaultAgentInjector;
   /** The Argo CD Application that syncs the environment's manifests. */
   public readonly argoApplication: ArgoCdApplication;
-  /** The in-cluster brokers (dev only). */
+  /** The in-cluster brokers (dev only): undefined unless `devRedis` or `devKafka`. */
   public readonly devBrokers?: DevBrokers;
 
   private prepared = false;
@@ -336,7 +342,7 @@ export class DaprPlatformStack extends TerraformStack {
     const prod = profile === EnvironmentProfile.PROD;
     const kubeConfigPath = props.kubeConfigPath ?? '~/.kube/config';
     const selfSigned = props.sentrySelfSigned ?? !strict;
-    const withBrokers = props.devBrokers ?? profile === EnvironmentProfile.DEV;
+    const withBrokers = (props.devRedis ?? false) || (props.devKafka ?? false);
     const injectorNs = props.vaultInjectorNamespace ?? 'vault-injector';
     const brokersNs = props.devBrokersNamespace ?? 'dev-brokers';
     const controlPlaneNs = props.mtls.controlPlaneNamespace;
@@ -482,6 +488,8 @@ export class DaprPlatformStack extends TerraformStack {
         profile,
         namespace: brokersNs,
         kvMountPath: this.vaultAppAccess.kvMountPath,
+        redis: props.devRedis,
+        kafka: props.devKafka,
         redisSecretName: props.devRedisSecretName ?? 'dapr/redis',
         kafkaSecretName: props.devKafkaSecretName ?? 'dapr/kafka',
         kafkaClusterName: props.devKafkaClusterName,
@@ -489,6 +497,23 @@ export class DaprPlatformStack extends TerraformStack {
         dependsOn: [this.namespaces.platform[brokersNs], ...(this.vaultAppAccess.kvMount ? [this.vaultAppAccess.kvMount] : [])],
       });
     }
+  }
+
+  /**
+   * Declares the platform's Kafka topics (`KafkaTopicCatalog.topics`) where this stack applies them:
+   * as Strimzi KafkaTopics next to the in-cluster Kafka (`devKafka`), created after it. Managed
+   * Kafka gets no Terraform objects: the platform team's tooling applies the same declarations
+   * (`dist/<env>/kafka-topics.json`). Returns the KafkaTopics, or undefined for managed Kafka.
+   */
+  public declareKafkaTopics(topics: KafkaTopicDeclaration[]): StrimziKafkaTopics | undefined {
+    const brokers = this.devBrokers;
+    if (!brokers?.kafkaCluster) return undefined;
+    return new StrimziKafkaTopics(brokers, 'topics', {
+      topics,
+      clusterName: brokers.kafkaClusterName,
+      namespace: brokers.namespace,
+      dependsOn: [brokers.kafkaCluster],
+    });
   }
 
   /**

@@ -1,13 +1,13 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
 import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
-import { checkNamespace } from '../model/names';
-import { EnvironmentProfile } from '../model/profile';
+import { EnvironmentProfile } from '@dapr-platform/constructs';
+import { checkNamespace } from '@dapr-platform/constructs/internal';
 import { checkMountPath } from './checks';
+import { DevBrokerScope } from './dev-broker-settings';
+import { addDevKafka } from './dev-kafka';
+import { addDevRedis } from './dev-redis';
 import { TerraformData } from './terraform-data';
 
 /** Props of {@link DevBrokers}. */
@@ -19,17 +19,31 @@ export interface DevBrokersProps {
   /** Path of the KV v2 mount the credentials are written to (the Dapr Vault store's `enginePath`). */
   readonly kvMountPath: string;
   /**
-   * Name of the Redis secret inside the KV mount, exactly as the staging/prod components read it
-   * (`<prefix>/<name>`, e.g. `dapr/redis`; policy path `<mount>/data/<prefix>/<name>`).
+   * Run Redis in the cluster (the platform declares a Redis component that dev points here).
+   * @default false
    */
-  readonly redisSecretName: string;
+  readonly redis?: boolean;
+  /**
+   * Run Kafka in the cluster (the platform declares a Kafka pub/sub that dev points here).
+   * @default false
+   */
+  readonly kafka?: boolean;
+  /**
+   * Name of the Redis secret inside the KV mount, exactly as the staging/prod components read it
+   * (`<prefix>/<name>`; policy path `<mount>/data/<prefix>/<name>`).
+   * @default 'dapr/redis'
+   */
+  readonly redisSecretName?: string;
   /**
    * Key of the Redis password inside that secret (the key of the component's `redisPassword` secretKeyRef).
    * @default 'password'
    */
   readonly redisPasswordKey?: string;
-  /** Name of the Kafka secret inside the KV mount, e.g. `dapr/kafka`. */
-  readonly kafkaSecretName: string;
+  /**
+   * Name of the Kafka secret inside the KV mount.
+   * @default 'dapr/kafka'
+   */
+  readonly kafkaSecretName?: string;
   /**
    * Key of the SASL user name inside the Kafka secret.
    * @default 'username'
@@ -82,16 +96,11 @@ export interface DevBrokersProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-const REDIS_AUTH_SECRET = 'dev-redis-auth';
-const KAFKA_PASSWORD_SECRET = 'dev-kafka-user-password';
-
-/** How both dev broker releases are installed: atomic, waited for, bounded history. */
-const DEV_RELEASE_SETTINGS = { createNamespace: false, atomic: true, wait: true, timeout: 600, maxHistory: 5 } as const;
-
 /**
- * Dev-only brokers: an in-cluster Redis (Bitnami chart) and Kafka (Strimzi operator chart, a
- * one-node KRaft cluster, a SCRAM-SHA-512 user), with their credentials written to Vault KV at the
- * same paths the staging/prod components read, so the same Dapr components work unchanged.
+ * Dev-only brokers, exactly those declared: an in-cluster Redis (Bitnami chart, `redis`) and/or
+ * Kafka (Strimzi operator chart, a one-node KRaft cluster, a SCRAM-SHA-512 user, `kafka`), with
+ * their credentials written to Vault KV at the same paths the staging/prod components read, so the
+ * same Dapr components work unchanged.
  *
  * Passwords: there is no `random` provider here and Vault's password generator is a read-only
  * endpoint the Vault provider cannot persist. Each password is generated once by Terraform
@@ -105,20 +114,20 @@ const DEV_RELEASE_SETTINGS = { createNamespace: false, atomic: true, wait: true,
  * on a fresh cluster the first apply must target the Strimzi release first (docs/control-plane.md).
  */
 export class DevBrokers extends Construct {
-  /** Redis address for the `redisHost` component field. */
-  public readonly redisHost: string;
-  /** Kafka bootstrap address for the `brokers` component field. */
-  public readonly kafkaBrokers: string;
-  /** Vault policy path of the Redis secret (`<mount>/data/<name>`). */
-  public readonly redisSecretPath: string;
-  /** Vault policy path of the Kafka secret. */
-  public readonly kafkaSecretPath: string;
-  /** The Redis release. */
-  public readonly redis: Release;
-  /** The Strimzi operator release. */
-  public readonly strimzi: Release;
-  /** The Strimzi `Kafka` cluster (what its topics depend on). */
-  public readonly kafkaCluster: Manifest;
+  /** Redis address for the `redisHost` component field; undefined without `redis`. */
+  public readonly redisHost?: string;
+  /** Kafka bootstrap address for the `brokers` component field; undefined without `kafka`. */
+  public readonly kafkaBrokers?: string;
+  /** Vault policy path of the Redis secret (`<mount>/data/<name>`); undefined without `redis`. */
+  public readonly redisSecretPath?: string;
+  /** Vault policy path of the Kafka secret; undefined without `kafka`. */
+  public readonly kafkaSecretPath?: string;
+  /** The Redis release; undefined without `redis`. */
+  public readonly redis?: Release;
+  /** The Strimzi operator release; undefined without `kafka`. */
+  public readonly strimzi?: Release;
+  /** The Strimzi `Kafka` cluster (what its topics depend on); undefined without `kafka`. */
+  public readonly kafkaCluster?: Manifest;
   /** Name of the Strimzi `Kafka` cluster. */
   public readonly kafkaClusterName: string;
   /** Namespace of the brokers. */
@@ -137,10 +146,12 @@ export class DevBrokers extends Construct {
     const strimziChart = props.strimziChartVersion ?? '0.45.0';
     const kafkaVersion = props.kafkaVersion ?? '3.9.0';
     const generation = props.credentialGeneration ?? 1;
-    this.redisHost = `redis-master.${ns}.svc.${domain}:6379`;
-    this.kafkaBrokers = `${kafkaCluster}-kafka-bootstrap.${ns}.svc.${domain}:9092`;
-    this.redisSecretPath = `${props.kvMountPath}/data/${props.redisSecretName}`;
-    this.kafkaSecretPath = `${props.kvMountPath}/data/${props.kafkaSecretName}`;
+    const withRedis = props.redis ?? false;
+    const withKafka = props.kafka ?? false;
+    const redisSecretName = props.redisSecretName ?? 'dapr/redis';
+    const kafkaSecretName = props.kafkaSecretName ?? 'dapr/kafka';
+    this.namespace = ns;
+    this.kafkaClusterName = kafkaCluster;
 
     this.node.addValidation({
       validate: () => {
@@ -148,40 +159,41 @@ export class DevBrokers extends Construct {
         if (props.profile !== EnvironmentProfile.DEV) {
           errors.push(`DevBrokers in a ${props.profile} environment: in-cluster brokers are for dev only; use the managed Redis and Kafka there.`);
         }
+        if (!withRedis && !withKafka) {
+          errors.push('DevBrokers declares no broker: set redis and/or kafka to the brokers the platform runs in the dev cluster, or drop DevBrokers.');
+        }
         const e1 = checkNamespace(ns);
         if (e1) errors.push(e1);
         const e2 = checkMountPath('kvMountPath', props.kvMountPath);
         if (e2) errors.push(e2);
         for (const [what, name] of [
-          ['redisSecretName', props.redisSecretName],
-          ['kafkaSecretName', props.kafkaSecretName],
-        ] as const) {
+          ...(withRedis ? [['redisSecretName', redisSecretName] as const] : []),
+          ...(withKafka ? [['kafkaSecretName', kafkaSecretName] as const] : []),
+        ]) {
           if (!/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(name) || name.startsWith('data/') || name.startsWith(`${props.kvMountPath}/`)) {
             errors.push(`${what} '${name}' is not a secret name inside the KV mount: write '<prefix>/<name>' without the mount and 'data/', e.g. 'dapr/redis'.`);
           }
         }
-        if (props.redisSecretName === props.kafkaSecretName) {
-          errors.push(`redisSecretName and kafkaSecretName are both '${props.redisSecretName}': each broker needs its own secret.`);
+        if (withRedis && withKafka && redisSecretName === kafkaSecretName) {
+          errors.push(`redisSecretName and kafkaSecretName are both '${redisSecretName}': each broker needs its own secret.`);
         }
         for (const [what, key] of [
-          ['redisPasswordKey', redisKey],
-          ['kafkaUsernameKey', userKey],
-          ['kafkaPasswordKey', passKey],
-        ] as const) {
+          ...(withRedis ? [['redisPasswordKey', redisKey] as const] : []),
+          ...(withKafka ? [['kafkaUsernameKey', userKey] as const, ['kafkaPasswordKey', passKey] as const] : []),
+        ]) {
           if (!/^[A-Za-z0-9_.-]+$/.test(key)) errors.push(`${what} '${key}' is not a secret key: use e.g. 'password'.`);
         }
-        if (userKey === passKey) errors.push(`kafkaUsernameKey and kafkaPasswordKey are both '${userKey}': use e.g. 'username' and 'password'.`);
-        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(kafkaCluster) || kafkaCluster.length > 40) {
+        if (withKafka && userKey === passKey) errors.push(`kafkaUsernameKey and kafkaPasswordKey are both '${userKey}': use e.g. 'username' and 'password'.`);
+        if (withKafka && (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(kafkaCluster) || kafkaCluster.length > 40)) {
           errors.push(`kafkaClusterName '${kafkaCluster}' is not a short DNS label: use e.g. 'events'.`);
         }
-        if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(kafkaUser)) {
+        if (withKafka && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(kafkaUser)) {
           errors.push(`kafkaUser '${kafkaUser}' is not a valid KafkaUser name: use lowercase letters, digits and '-', e.g. 'dapr'.`);
         }
         for (const [what, v] of [
-          ['redisChartVersion', redisChart],
-          ['strimziChartVersion', strimziChart],
-          ['kafkaVersion', kafkaVersion],
-        ] as const) {
+          ...(withRedis ? [['redisChartVersion', redisChart] as const] : []),
+          ...(withKafka ? [['strimziChartVersion', strimziChart] as const, ['kafkaVersion', kafkaVersion] as const] : []),
+        ]) {
           if (!/^\d+\.\d+\.\d+$/.test(v)) errors.push(`${what} '${v}' is not a pinned version: use an exact version, e.g. '1.2.3'.`);
         }
         if (!Number.isInteger(generation) || generation < 1) {
@@ -201,122 +213,26 @@ export class DevBrokers extends Construct {
     };
     const labels = { 'app.kubernetes.io/managed-by': 'dapr-platform', 'app.kubernetes.io/part-of': 'dev-brokers' };
 
-    // Redis
-    const redisPassword = generated('redis');
-    const redisAuth = new SecretV1(this, 'redis-auth', {
-      metadata: { name: REDIS_AUTH_SECRET, namespace: ns, labels },
-      data: { 'redis-password': redisPassword },
-      type: 'Opaque',
-      dependsOn: props.dependsOn,
-    });
-    this.redis = new Release(this, 'redis', {
-      name: 'redis',
-      chart: 'redis',
-      repository: 'oci://registry-1.docker.io/bitnamicharts',
-      version: redisChart,
-      namespace: ns,
-      ...DEV_RELEASE_SETTINGS,
-      values: [
-        stringify(
-          {
-            architecture: 'standalone',
-            auth: { enabled: true, existingSecret: REDIS_AUTH_SECRET, existingSecretPasswordKey: 'redis-password' },
-            master: { persistence: { enabled: false } },
-          },
-          { lineWidth: 0 },
-        ),
-      ],
-      dependsOn: [redisAuth],
-    });
-    new KvSecretV2(this, 'redis-credentials', {
-      mount: props.kvMountPath,
-      name: props.redisSecretName,
-      dataJson: Fn.jsonencode({ [redisKey]: redisPassword }),
-      deleteAllVersions: true,
-      dependsOn: props.dependsOn,
-    });
-
-    // Kafka
-    this.strimzi = new Release(this, 'strimzi', {
-      name: 'strimzi',
-      chart: 'strimzi-kafka-operator',
-      repository: 'https://strimzi.io/charts/',
-      version: strimziChart,
-      namespace: ns,
-      ...DEV_RELEASE_SETTINGS,
-      dependsOn: props.dependsOn,
-    });
-    const kafkaPassword = generated('kafka');
-    const kafkaPasswordSecret = new SecretV1(this, 'kafka-user-password', {
-      metadata: { name: KAFKA_PASSWORD_SECRET, namespace: ns, labels },
-      data: { password: kafkaPassword },
-      type: 'Opaque',
-      dependsOn: props.dependsOn,
-    });
-    const clusterLabel = { 'strimzi.io/cluster': kafkaCluster };
-    const nodePool = new Manifest(this, 'kafka-node-pool', {
-      manifest: {
-        apiVersion: 'kafka.strimzi.io/v1beta2',
-        kind: 'KafkaNodePool',
-        metadata: { name: 'dual-role', namespace: ns, labels: { ...labels, ...clusterLabel } },
-        spec: { replicas: 1, roles: ['controller', 'broker'], storage: { type: 'ephemeral' } },
-      },
-      dependsOn: [this.strimzi],
-    });
-    this.namespace = ns;
-    this.kafkaClusterName = kafkaCluster;
-    const kafka = new Manifest(this, 'kafka', {
-      manifest: {
-        apiVersion: 'kafka.strimzi.io/v1beta2',
-        kind: 'Kafka',
-        metadata: {
-          name: kafkaCluster,
-          namespace: ns,
-          labels,
-          annotations: { 'strimzi.io/node-pools': 'enabled', 'strimzi.io/kraft': 'enabled' },
-        },
-        spec: {
-          kafka: {
-            version: kafkaVersion,
-            listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false, authentication: { type: 'scram-sha-512' } }],
-            config: {
-              'offsets.topic.replication.factor': 1,
-              'transaction.state.log.replication.factor': 1,
-              'transaction.state.log.min.isr': 1,
-              'default.replication.factor': 1,
-              'min.insync.replicas': 1,
-              // As managed Kafka: topics exist only when declared (KafkaTopicCatalog, StrimziKafkaTopics).
-              'auto.create.topics.enable': false,
-            },
-          },
-          entityOperator: { topicOperator: {}, userOperator: {} },
-        },
-      },
-      wait: { condition: [{ type: 'Ready', status: 'True' }] },
-      timeouts: { create: '15m', update: '15m' },
-      dependsOn: [this.strimzi, nodePool],
-    });
-    this.kafkaCluster = kafka;
-    new Manifest(this, 'kafka-user', {
-      manifest: {
-        apiVersion: 'kafka.strimzi.io/v1beta2',
-        kind: 'KafkaUser',
-        metadata: { name: kafkaUser, namespace: ns, labels: { ...labels, ...clusterLabel } },
-        spec: {
-          authentication: {
-            type: 'scram-sha-512',
-            password: { valueFrom: { secretKeyRef: { name: KAFKA_PASSWORD_SECRET, key: 'password' } } },
-          },
-        },
-      },
-      dependsOn: [kafka, kafkaPasswordSecret],
-    });
-    new KvSecretV2(this, 'kafka-credentials', {
-      mount: props.kvMountPath,
-      name: props.kafkaSecretName,
-      dataJson: Fn.jsonencode({ [userKey]: kafkaUser, [passKey]: kafkaPassword }),
-      deleteAllVersions: true,
-      dependsOn: props.dependsOn,
-    });
+    const brokers: DevBrokerScope = { namespace: ns, labels, kvMountPath: props.kvMountPath, generatedPassword: generated, dependsOn: props.dependsOn };
+    if (withRedis) {
+      this.redisHost = `redis-master.${ns}.svc.${domain}:6379`;
+      this.redisSecretPath = `${props.kvMountPath}/data/${redisSecretName}`;
+      this.redis = addDevRedis(this, brokers, { chartVersion: redisChart, secretName: redisSecretName, passwordKey: redisKey });
+    }
+    if (withKafka) {
+      this.kafkaBrokers = `${kafkaCluster}-kafka-bootstrap.${ns}.svc.${domain}:9092`;
+      this.kafkaSecretPath = `${props.kvMountPath}/data/${kafkaSecretName}`;
+      const kafka = addDevKafka(this, brokers, {
+        strimziChartVersion: strimziChart,
+        kafkaVersion,
+        clusterName: kafkaCluster,
+        user: kafkaUser,
+        secretName: kafkaSecretName,
+        usernameKey: userKey,
+        passwordKey: passKey,
+      });
+      this.strimzi = kafka.strimzi;
+      this.kafkaCluster = kafka.kafkaCluster;
+    }
   }
 }

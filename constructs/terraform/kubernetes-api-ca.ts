@@ -1,7 +1,7 @@
 import { DataKubernetesConfigMapV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-config-map-v1';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkNamespace } from '../model/names';
+import { checkNamespace } from '@dapr-platform/constructs/internal';
 
 /** Options of {@link KubernetesApiCa.fromClusterRootCaConfigMap}. */
 export interface ClusterRootCaConfigMapOptions {

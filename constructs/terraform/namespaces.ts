@@ -1,6 +1,6 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Construct } from 'constructs';
-import { checkNamespace } from '../model/names';
+import { checkNamespace } from '@dapr-platform/constructs/internal';
 
 /** Pod Security Standards level (`pod-security.kubernetes.io/*` label values). */
 export enum PodSecurityLevel {

@@ -7,7 +7,7 @@ import { PkiSecretBackendRootSignIntermediate } from '@cdktf/provider-vault/lib/
 import { Duration } from 'cdk8s';
 import { Fn, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { goDuration } from '../model/go-duration';
+import { goDuration } from '@dapr-platform/constructs/internal';
 import { checkMountPath } from './checks';
 import { bareAddress } from './lifecycle-expressions';
 import { TerraformSecret } from './terraform-secret';

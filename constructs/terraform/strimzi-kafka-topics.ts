@@ -1,7 +1,8 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { KafkaTopicDeclaration, kafkaTopicConfig } from '../model/kafka-topic';
+import { KafkaTopicDeclaration } from '@dapr-platform/constructs';
+import { kafkaTopicConfig } from '@dapr-platform/constructs/internal';
 
 /** Props of {@link StrimziKafkaTopics}. */
 export interface StrimziKafkaTopicsProps {

@@ -2,8 +2,8 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { checkNamespace } from '../model/names';
-import { EnvironmentProfile, isStrict } from '../model/profile';
+import { EnvironmentProfile } from '@dapr-platform/constructs';
+import { checkNamespace, isStrict } from '@dapr-platform/constructs/internal';
 import { checkMountPath } from './checks';
 import { WebhookFailurePolicy } from './dapr-control-plane';
 

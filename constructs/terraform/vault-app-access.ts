@@ -9,11 +9,8 @@ import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { Duration } from 'cdk8s';
 import { Fn, ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AppSecretAccess } from '../model/app-secret-access';
-import { goDuration } from '../model/go-duration';
-import { checkAppId, checkNamespace, checkObjectName } from '../model/names';
-import { EnvironmentProfile, isStrict } from '../model/profile';
-import { VAULT_TOKEN_AUDIENCE } from '../model/vault-token-audience';
+import { AppSecretAccess, EnvironmentProfile } from '@dapr-platform/constructs';
+import { VAULT_TOKEN_AUDIENCE, checkAppId, checkNamespace, checkObjectName, goDuration, isStrict } from '@dapr-platform/constructs/internal';
 import { checkMountPath } from './checks';
 import { KubernetesApiCa } from './kubernetes-api-ca';
 

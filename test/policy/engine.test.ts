@@ -212,7 +212,7 @@ describe('the rule catalogue', () => {
     const ids = ALL_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const r of ALL_RULES) {
-      expect(r.id).toMatch(/^DAPR-(COMP|HTTP|CONF|WORK|SUB|CP|NS|NET|TF)-\d{3}$/);
+      expect(r.id).toMatch(/^DAPR-(COMP|HTTP|CONF|WORK|SUB|CP|NS|NET|TF|CONTRACT)-\d{3}$/);
       expect(r.description.length).toBeGreaterThan(20);
       expect(r.profiles.length).toBeGreaterThan(0);
       // Terraform rules link Terraform's own documentation.

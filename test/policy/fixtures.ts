@@ -10,7 +10,7 @@ export const NS = 'orders';
 export const K8S_FILE = 'dist/prod/orders.k8s.yaml';
 export const TF_FILE = 'cdktf.out/stacks/prod/cdk.tf.json';
 
-type Obj = Record<string, any>;
+export type Obj = Record<string, any>;
 
 export function k8s(content: Obj, file = K8S_FILE, index = 0): LoadedDocument {
   return { file, index, format: 'kubernetes', content };

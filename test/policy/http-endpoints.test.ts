@@ -62,7 +62,7 @@ describe('DAPR-HTTP-002 scoped app-ids exist', () => {
     const [msg, ...rest] = messagesOf(HTTP_ENDPOINT_SCOPES_EXIST, docsWith((e) => (e.scopes = ['order-apj'])));
     expect(rest).toEqual([]);
     expect(msg).toBe(
-      "HTTPEndpoint orders/payments-api is scoped to 'order-apj', but no Dapr Deployment/StatefulSet in namespace 'orders' has that dapr.io/app-id (did you mean 'order-api'?): fix the scope or the app-id (app-ids in namespace 'orders': 'order-api' and 'order-worker').",
+      "HTTPEndpoint orders/payments-api is scoped to 'order-apj', but no Dapr Deployment/StatefulSet in namespace 'orders' has that dapr.io/app-id (did you mean 'order-api'?): fix the scope or the app-id, or declare an app that lives elsewhere (DaprChart.addExternalApp) (app-ids in namespace 'orders': 'order-api' and 'order-worker').",
     );
   });
 });

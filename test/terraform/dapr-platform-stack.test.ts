@@ -3,9 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { App } from 'cdktf';
+import { CleanupPolicy } from '../../constructs/model/kafka-topic';
 import { EnvironmentProfile } from '../../constructs/model/profile';
 import { RootCaSource } from '../../constructs/terraform/sentry-trust-bundle';
-import { DaprPlatformStack } from '../../constructs/terraform/dapr-platform-stack';
+import { DaprPlatformStack, DaprPlatformStackProps } from '../../constructs/terraform/dapr-platform-stack';
 import { devProps, errorsOf, findResource, platformStack, prodProps, resources, synthJson } from './helpers';
 
 describe('DaprPlatformStack (prod)', () => {
@@ -116,6 +117,57 @@ describe('DaprPlatformStack (dev)', () => {
     const aligned = platformStack('dev', devProps({ devBrokersNamespace: 'data', devKafkaClusterName: 'events' }));
     expect(aligned.devBrokers!.kafkaBrokers).toBe('events-kafka-bootstrap.data.svc.cluster.local:9092');
   });
+
+  test('declareKafkaTopics: Strimzi KafkaTopics after the in-cluster Kafka; nothing without one (managed Kafka)', () => {
+    const topics = [{ name: 'orders', deadLetter: false, settings: { partitions: 3, replicationFactor: 1, retention: Duration.days(1), cleanupPolicy: CleanupPolicy.DELETE, minInSyncReplicas: 1 } }];
+    const dev = platformStack('dev', devProps({ devRedis: false }));
+    expect(dev.declareKafkaTopics(topics)).toBeDefined();
+    const kafkaTopics = Object.values(resources(synthJson(dev), 'kubernetes_manifest')).filter((m: any) => m.manifest.kind === 'KafkaTopic') as any[];
+    expect(kafkaTopics.map((t) => [t.manifest.metadata.namespace, t.manifest.spec.topicName, t.depends_on])).toEqual([
+      ['dev-brokers', 'orders', ['kubernetes_manifest.dev-brokers_kafka_2F19F2DF']],
+    ]);
+    for (const stack of [platformStack('dev', devProps({ devKafka: false })), platformStack('prod', prodProps())]) {
+      expect(stack.declareKafkaTopics(topics)).toBeUndefined();
+      expect(Object.values(resources(synthJson(stack), 'kubernetes_manifest')).filter((m: any) => m.manifest.kind === 'KafkaTopic')).toEqual([]);
+    }
+  });
+
+  test('exactly the declared brokers: none by default, Kafka only, Redis only', () => {
+    const brokersOf = (o: Partial<DaprPlatformStackProps>) => {
+      const s = platformStack('dev', devProps(o));
+      const j = synthJson(s);
+      return {
+        releases: Object.values(resources(j, 'helm_release')).map((r: any) => r.name).sort(),
+        kv: Object.values(resources(j, 'vault_kv_secret_v2')).map((k: any) => k.name).sort(),
+        namespaces: Object.values(resources(j, 'kubernetes_namespace_v1')).map((n: any) => n.metadata.name).sort(),
+        kafkaObjects: Object.values(resources(j, 'kubernetes_manifest')).map((m: any) => m.manifest.kind).filter((k: string) => k.startsWith('Kafka')).sort(),
+        redisHost: s.devBrokers?.redisHost,
+        kafkaBrokers: s.devBrokers?.kafkaBrokers,
+        errors: errorsOf(s),
+      };
+    };
+    expect(brokersOf({ devRedis: undefined, devKafka: undefined })).toEqual({
+      releases: ['dapr', 'vault'], kv: [], namespaces: ['dapr-system', 'shop', 'vault-injector'], kafkaObjects: [], redisHost: undefined, kafkaBrokers: undefined, errors: [],
+    });
+    expect(brokersOf({ devRedis: false })).toEqual({
+      releases: ['dapr', 'strimzi', 'vault'],
+      kv: ['dapr/kafka'],
+      namespaces: ['dapr-system', 'dev-brokers', 'shop', 'vault-injector'],
+      kafkaObjects: ['Kafka', 'KafkaNodePool', 'KafkaUser'],
+      redisHost: undefined,
+      kafkaBrokers: 'dev-kafka-kafka-bootstrap.dev-brokers.svc.cluster.local:9092',
+      errors: [],
+    });
+    expect(brokersOf({ devKafka: false })).toEqual({
+      releases: ['dapr', 'redis', 'vault'],
+      kv: ['dapr/redis'],
+      namespaces: ['dapr-system', 'dev-brokers', 'shop', 'vault-injector'],
+      kafkaObjects: [],
+      redisHost: 'redis-master.dev-brokers.svc.cluster.local:6379',
+      kafkaBrokers: undefined,
+      errors: [],
+    });
+  });
 });
 
 describe('DaprPlatformStack validation', () => {
@@ -140,7 +192,7 @@ describe('DaprPlatformStack validation', () => {
   });
 
   test('dev brokers are refused in prod', () => {
-    expect(errorsOf(platformStack('prod', prodProps({ devBrokers: true })))).toEqual([
+    expect(errorsOf(platformStack('prod', prodProps({ devRedis: true })))).toEqual([
       'DevBrokers in a prod environment: in-cluster brokers are for dev only; use the managed Redis and Kafka there.',
     ]);
   });

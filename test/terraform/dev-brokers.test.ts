@@ -8,6 +8,8 @@ function brokers(o: Partial<DevBrokersProps> = {}) {
     profile: EnvironmentProfile.DEV,
     namespace: 'dev-brokers',
     kvMountPath: 'secret',
+    redis: true,
+    kafka: true,
     redisSecretName: 'dapr/orders-redis',
     kafkaSecretName: 'dapr/orders-kafka',
     ...o,
@@ -96,6 +98,29 @@ describe('DevBrokers', () => {
 describe('DevBrokers validation', () => {
   test('the default input is valid', () => {
     expect(errorsOf(brokers().stack)).toEqual([]);
+  });
+
+  test('at least one broker: DevBrokers without redis and kafka is refused', () => {
+    expect(errorsOf(brokers({ redis: false, kafka: undefined }).stack)).toEqual([
+      'DevBrokers declares no broker: set redis and/or kafka to the brokers the platform runs in the dev cluster, or drop DevBrokers.',
+    ]);
+  });
+
+  test('one broker: only its resources, only its checks (a shared secret name is fine with one secret)', () => {
+    const kafkaOnly = brokers({ redis: false, redisSecretName: 'dapr/orders-kafka', redisChartVersion: '20.x' });
+    expect(errorsOf(kafkaOnly.stack)).toEqual([]);
+    const j = synthJson(kafkaOnly.stack);
+    expect(Object.values(resources(j, 'helm_release')).map((r: any) => r.name)).toEqual(['strimzi']);
+    expect(Object.values(resources(j, 'terraform_data'))).toHaveLength(1);
+    expect(Object.values(resources(j, 'kubernetes_secret_v1')).map((r: any) => r.metadata.name)).toEqual(['dev-kafka-user-password']);
+    expect([kafkaOnly.b.redis, kafkaOnly.b.redisHost, kafkaOnly.b.redisSecretPath]).toEqual([undefined, undefined, undefined]);
+    const redisOnly = brokers({ kafka: false, kafkaUser: 'Dapr' });
+    expect(errorsOf(redisOnly.stack)).toEqual([]);
+    const r = synthJson(redisOnly.stack);
+    expect(Object.values(resources(r, 'helm_release')).map((x: any) => x.name)).toEqual(['redis']);
+    expect(resources(r, 'kubernetes_manifest')).toEqual({});
+    expect(Object.values(resources(r, 'vault_kv_secret_v2')).map((k: any) => k.name)).toEqual(['dapr/orders-redis']);
+    expect([redisOnly.b.strimzi, redisOnly.b.kafkaCluster, redisOnly.b.kafkaBrokers]).toEqual([undefined, undefined, undefined]);
   });
 
   test('dev only', () => {

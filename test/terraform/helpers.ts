@@ -127,6 +127,8 @@ export function devProps(overrides: Partial<DaprPlatformStackProps> = {}): DaprP
     argoRepoUrl: 'https://github.com/acme/platform.git',
     argoTargetRevision: 'main',
     argoPath: 'dist/dev',
+    devRedis: true,
+    devKafka: true,
     ...overrides,
   };
 }

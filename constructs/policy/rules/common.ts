@@ -1,4 +1,5 @@
 import { EnvironmentProfile } from '../../model/profile';
+import type { LoadedContract } from '../../contract/read-contract';
 import type { DaprComponentDoc, DocumentIndex } from '../document-index';
 import { asString, didYouMean, quoteList } from '../util';
 
@@ -72,13 +73,43 @@ export function secretStoreProblem(
   );
 }
 
+/**
+ * The app-ids of a namespace that the platform contract knows besides the documents' workloads:
+ * its apps and the apps it declares as living elsewhere (none without a contract).
+ */
+export function contractAppIds(contract: LoadedContract | undefined, ns: string): ReadonlySet<string> {
+  if (!contract) return new Set();
+  const d = contract.document;
+  return new Set([...d.apps, ...d.externalApps].filter((a) => a.namespace === ns).map((a) => a.appId));
+}
+
 /** Why an object's `scopes` (`ref`, namespace `ns`) name app-ids no Dapr workload of the namespace has, or undefined. */
-export function unknownScopesProblem(index: DocumentIndex, ref: string, ns: string, scopes: readonly string[] | undefined): string | undefined {
-  const unknown = (scopes ?? []).filter((s) => !index.hasAppId(ns, s));
+export function unknownScopesProblem(index: DocumentIndex, ref: string, ns: string, scopes: readonly string[] | undefined, elsewhere: ReadonlySet<string> = new Set()): string | undefined {
+  const unknown = (scopes ?? []).filter((s) => !index.hasAppId(ns, s) && !elsewhere.has(s));
   if (unknown.length === 0) return undefined;
-  const known = index.appIdsIn(ns);
+  const known = [...new Set([...index.appIdsIn(ns), ...elsewhere])].sort();
   return (
-    `${ref} is scoped to ${quoteList(unknown)}, but no Dapr Deployment/StatefulSet ${inNamespace(ns)} has that dapr.io/app-id${unknown.map((u) => didYouMean(u, known)).join('')}: ` +
-    `fix the scope or the app-id (app-ids ${inNamespace(ns)}: ${known.length > 0 ? quoteList(known) : 'none'}).`
+    `${ref} is scoped to ${quoteList(unknown)}, but no Dapr Deployment/StatefulSet ${inNamespace(ns)} has that dapr.io/app-id${unknown.map((u) => didYouMean(u, known)).join('')}` +
+    `${elsewhere.size > 0 ? ' and the platform contract does not declare it' : ''}: ` +
+    `fix the scope or the app-id, or declare an app that lives elsewhere (DaprChart.addExternalApp) (app-ids ${inNamespace(ns)}: ${known.length > 0 ? quoteList(known) : 'none'}).`
   );
+}
+
+/** The metadata keys daprd reads a pub/sub's topic scoping from (`pkg/scopes`), case-insensitively. */
+export const TOPIC_SCOPE_KEYS: readonly string[] = ['publishingScopes', 'subscriptionScopes', 'allowedTopics', 'protectedTopics'];
+
+/**
+ * A pub/sub Component's topic-scoping metadata as daprd reads it (name → plain value), or undefined
+ * when one of those keys comes from a secret or an environment variable: daprd resolves it, the
+ * documents do not hold it, so the topic rules cannot decide and say nothing about that component.
+ */
+export function topicScopeMetadata(c: DaprComponentDoc): Map<string, string> | undefined {
+  const keys = new Set(TOPIC_SCOPE_KEYS.map((k) => k.toLowerCase()));
+  const out = new Map<string, string>();
+  for (const m of c.metadata) {
+    if (!keys.has(m.name.toLowerCase())) continue;
+    if (m.secretKeyRef !== undefined || m.envRef !== undefined) return undefined;
+    out.set(m.name, m.value === undefined || m.value === null ? '' : typeof m.value === 'string' ? m.value : String(m.value));
+  }
+  return out;
 }

@@ -1,7 +1,8 @@
 import { DaprComponentDoc, DocumentIndex } from '../document-index';
 import { Rule, RuleViolation, Severity } from '../types';
 import { asString, compareStrings, didYouMean, getPath } from '../util';
-import { ALL_PROFILES, BUILTIN_SECRET_STORE, inNamespace, isTrue, metadataValue, PROD_ONLY, secretStoreProblem, secretStoresByNamespace, STRICT_PROFILES, unknownScopesProblem } from './common';
+import { COMPONENT_TOPIC_SCOPES_WELL_FORMED } from './component-topic-scopes';
+import { ALL_PROFILES, BUILTIN_SECRET_STORE, contractAppIds, inNamespace, isTrue, metadataValue, PROD_ONLY, secretStoreProblem, secretStoresByNamespace, STRICT_PROFILES, unknownScopesProblem } from './common';
 
 const SCOPES_DOC = 'https://docs.dapr.io/operations/components/component-scopes/';
 const SECRETS_DOC = 'https://docs.dapr.io/operations/components/component-secrets/';
@@ -75,12 +76,13 @@ export const COMPONENT_SCOPES_EXIST: Rule = {
   id: 'DAPR-COMP-002',
   severity: Severity.ERROR,
   profiles: ALL_PROFILES,
-  description: "Every app-id in a Component's `scopes` is the `dapr.io/app-id` of a Deployment/StatefulSet in the same namespace.",
+  description:
+    "Every app-id in a Component's `scopes` is the `dapr.io/app-id` of a Deployment/StatefulSet in the same namespace, or an app of the platform contract given with `--contract` (its apps and those it declares as living elsewhere).",
   why: SCOPES_DOC,
-  check: ({ index }) => {
+  check: ({ index, contract }) => {
     const out: RuleViolation[] = [];
     for (const c of index.components) {
-      const problem = unknownScopesProblem(index, c.object.ref, c.object.namespace, c.scopes);
+      const problem = unknownScopesProblem(index, c.object.ref, c.object.namespace, c.scopes, contractAppIds(contract, c.object.namespace));
       if (problem) out.push(v(c, problem));
     }
     return out;
@@ -356,4 +358,7 @@ export const COMPONENT_RULES: readonly Rule[] = [
   COMPONENT_KAFKA_AUTH,
   COMPONENT_VAULT_TLS,
   COMPONENT_SPEC_KNOWN,
+  COMPONENT_TOPIC_SCOPES_WELL_FORMED,
 ];
+
+export { COMPONENT_TOPIC_SCOPES_WELL_FORMED };

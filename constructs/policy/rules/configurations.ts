@@ -1,7 +1,7 @@
 import { DocumentIndex, K8sObject } from '../document-index';
 import { Rule, RuleViolation, Severity } from '../types';
 import { asArray, asObject, asString, didYouMean, getPath, quoteList } from '../util';
-import { ALL_PROFILES, inNamespace, PROD_ONLY } from './common';
+import { ALL_PROFILES, contractAppIds, inNamespace, PROD_ONLY } from './common';
 
 const ACL_DOC = 'https://docs.dapr.io/operations/configuration/invoke-allowlist/';
 
@@ -60,9 +60,9 @@ export const CONFIG_POLICY_APPS_EXIST: Rule = {
   severity: Severity.ERROR,
   profiles: ALL_PROFILES,
   description:
-    "Every access-control policy `appId` is the app-id of a Dapr workload in the policy's namespace (checked when the documents hold that namespace's workloads).",
+    "Every access-control policy `appId` is the app-id of a Dapr workload in the policy's namespace, or an app of the platform contract given with `--contract` (checked when the documents hold that namespace's workloads).",
   why: ACL_DOC,
-  check: ({ index }) => {
+  check: ({ index, contract }) => {
     const out: RuleViolation[] = [];
     for (const c of appConfigurations(index)) {
       for (const raw of asArray(getPath(c.body, 'spec', 'accessControl', 'policies'))) {
@@ -70,8 +70,9 @@ export const CONFIG_POLICY_APPS_EXIST: Rule = {
         if (!p) continue;
         const appId = asString(p.appId) ?? '';
         const ns = asString(p.namespace) ?? c.namespace;
-        const known = index.appIdsIn(ns);
-        if (known.length === 0 || index.hasAppId(ns, appId)) continue;
+        const elsewhere = contractAppIds(contract, ns);
+        const known = [...new Set([...index.appIdsIn(ns), ...elsewhere])].sort();
+        if (known.length === 0 || index.hasAppId(ns, appId) || elsewhere.has(appId)) continue;
         out.push({
           target: c,
           message:
@@ -89,11 +90,12 @@ export const CONFIG_TRUST_DOMAIN: Rule = {
   severity: Severity.ERROR,
   profiles: ALL_PROFILES,
   description:
-    "The trust domain of `accessControl` and of every policy equals the control plane's `global.mtls.controlPlaneTrustDomain` (from the dapr helm_release, when present); otherwise policies agree with their Configuration.",
+    "The trust domain of `accessControl` and of every policy equals the control plane's `global.mtls.controlPlaneTrustDomain` (from the dapr helm_release, when present, else from the platform contract given with `--contract`); otherwise policies agree with their Configuration.",
   why: ACL_DOC,
-  check: ({ index }) => {
+  check: ({ index, contract }) => {
     const out: RuleViolation[] = [];
-    const cp = controlPlaneTrustDomain(index);
+    // Without the control plane's helm_release (an app team's output), the contract says it.
+    const cp = controlPlaneTrustDomain(index) ?? (contract ? { value: contract.document.dapr.controlPlaneTrustDomain, source: `the contract ${contract.file}` } : undefined);
     for (const c of appConfigurations(index)) {
       const acl = asObject(getPath(c.body, 'spec', 'accessControl'));
       if (!acl) continue;
@@ -104,7 +106,7 @@ export const CONFIG_TRUST_DOMAIN: Rule = {
       if (cp && own !== cp.value) {
         out.push({
           target: c,
-          message: `${c.ref} has accessControl.trustDomain ${describe(ownRaw, own)}, but the control plane's trust domain is '${cp.value}' (global.mtls.controlPlaneTrustDomain of ${cp.source}): set spec.accessControl.trustDomain: ${cp.value}.`,
+          message: `${c.ref} has accessControl.trustDomain ${describe(ownRaw, own)}, but the control plane's trust domain is '${cp.value}' (global.mtls.controlPlaneTrustDomain${cp.source.startsWith('the contract') ? ' in' : ' of'} ${cp.source}): set spec.accessControl.trustDomain: ${cp.value}.`,
         });
       }
       const expected = cp?.value ?? own;

@@ -1,28 +1,46 @@
-import { parseQuantity } from '../constructs/model/quantity';
+import { parseQuantity } from '@dapr-platform/constructs/internal';
 
 /** Totals of CPU (millicores) and memory (MiB) requests and limits. */
 export interface ResourceTotals {
-  cpuRequestMillis: number;
-  cpuLimitMillis: number;
-  memoryRequestMiB: number;
-  memoryLimitMiB: number;
+  /** CPU requests, millicores. */
+  readonly cpuRequestMillis: number;
+  /** CPU limits, millicores. */
+  readonly cpuLimitMillis: number;
+  /** Memory requests, MiB. */
+  readonly memoryRequestMiB: number;
+  /** Memory limits, MiB. */
+  readonly memoryLimitMiB: number;
 }
 
-/** What synth made for one environment. */
+/** What synth made for one environment (printed by {@link PlatformSynthCli}). */
 export interface EnvironmentSummary {
+  /** The environment's name. */
   readonly environment: string;
+  /** Its profile (`dev`, `staging`, `prod`). */
   readonly profile: string;
+  /** The pinned Dapr version. */
   readonly daprVersion: string;
+  /** Terraform resources by type. */
   readonly terraformResources: { [type: string]: number };
+  /** Kubernetes objects by kind. */
   readonly kubernetesObjects: { [kind: string]: number };
+  /** Deployments. */
   readonly workloads: number;
+  /** Pods at minimum replicas (the HPA minimum when autoscaled). */
   readonly pods: number;
+  /** What the app containers request and may use. */
   readonly app: ResourceTotals;
+  /** What the daprd sidecars request and may use (from the pod annotations). */
   readonly sidecars: ResourceTotals;
+  /** Where the manifests were written (relative to the working directory). */
   readonly manifestDir: string;
+  /** How many files `manifestDir` holds. */
   readonly manifestFiles: number;
+  /** The stack's Terraform JSON file (relative to the working directory). */
   readonly terraformFile: string;
 }
+
+type MutableTotals = { -readonly [K in keyof ResourceTotals]: number };
 
 /** A Kubernetes CPU quantity in millicores (0 when absent). */
 export function parseCpu(q: string | undefined): number {
@@ -40,7 +58,7 @@ function quantity(q: string): number {
   return v;
 }
 
-const zero = (): ResourceTotals => ({ cpuRequestMillis: 0, cpuLimitMillis: 0, memoryRequestMiB: 0, memoryLimitMiB: 0 });
+const zero = (): MutableTotals => ({ cpuRequestMillis: 0, cpuLimitMillis: 0, memoryRequestMiB: 0, memoryLimitMiB: 0 });
 
 /**
  * Counts what the manifests cost at their minimum replica count (HPA minimum when autoscaled):
@@ -74,6 +92,13 @@ export function resourceTotals(manifests: any[]): { workloads: number; pods: num
     }
   }
   return { workloads, pods, app, sidecars };
+}
+
+/** Resource types of a Terraform JSON document, one entry per resource. */
+export function terraformResources(tf: any): string[] {
+  const out: string[] = [];
+  for (const [type, byName] of Object.entries<any>(tf.resource ?? {})) for (const _ of Object.keys(byName)) out.push(type);
+  return out;
 }
 
 /** Counts objects by a key. */

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
-import { DaprComponent } from '../constructs/k8s/dapr-component';
-import { DaprWorkload } from '../constructs/k8s/dapr-workload';
-import { compareStrings } from '../constructs/model/compare-strings';
+import { DaprComponent } from '../k8s/dapr-component';
+import { DaprWorkload } from '../k8s/dapr-workload';
+import { compareStrings } from '../model/compare-strings';
 
 /** The service graph of an environment, as data for tools. */
 export interface Topology {

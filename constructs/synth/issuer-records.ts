@@ -1,13 +1,12 @@
 /*
- * stacks/sentry-issuers.json: the Sentry issuer of each environment with a Vault CA, as the last
- * `cdktf deploy` left it (its generation and the Terraform output `sentry_issuer_not_after`), written
- * by `node scripts/record-issuer.js --env <env>` and committed. Synth reads it to warn before the
+ * The Sentry issuer record (the reference platform's is stacks/sentry-issuers.json;
+ * `PlatformSynthOptions.issuerRecord` names a platform's own): the Sentry issuer of each environment
+ * with a Vault CA, as the last `cdktf deploy` left it (its generation and the Terraform output
+ * `sentry_issuer_not_after`), written by `node scripts/record-issuer.js --env <env>` and committed. Synth reads it to warn before the
  * issuer expires (constructs/model/issuer-expiry.ts).
  */
 import * as fs from 'fs';
-import { IssuerRecord } from '../constructs/model/issuer-expiry';
-
-export const DEFAULT_ISSUER_RECORD = 'stacks/sentry-issuers.json';
+import { IssuerRecord } from '../model/issuer-expiry';
 
 /** The records by environment; none when the file is absent. Throws on a malformed file. */
 export function readIssuerRecords(file: string): { [env: string]: IssuerRecord } {

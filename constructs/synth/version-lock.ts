@@ -1,15 +1,13 @@
 /*
- * The Dapr version each environment runs today: stacks/dapr-versions.lock.json, committed. Synth
+ * The Dapr version each environment runs today: a committed JSON file (the reference platform's is
+ * stacks/dapr-versions.lock.json; `PlatformSynthOptions.versionLock` names a platform's own). Synth
  * reads it to refuse version changes Dapr does not support (more than one minor up, a rollback
  * below what the running version allows) and, after a successful synth, writes the pinned
  * versions back. A change of the file in a diff is an upgrade or a rollback of that environment;
  * CI applies each commit in order, so one commit moves an environment by one step.
  */
 import * as fs from 'fs';
-import { DaprVersion } from '../constructs/model/dapr-version';
-
-/** The committed lock, relative to the repository root (synth runs there). */
-export const DEFAULT_VERSION_LOCK = 'stacks/dapr-versions.lock.json';
+import { DaprVersion } from '../model/dapr-version';
 
 const COMMENT =
   'The Dapr version each environment runs, written by `npm run synth` after it checked the step from the version recorded here (one minor up at most; rollbacks not below what the running version allows). Review a change of this file as an upgrade or rollback. Do not edit by hand.';
