@@ -4,7 +4,7 @@ import { KafkaAuthType, KafkaPubSub } from '../constructs/k8s/kafka-pub-sub';
 import { DaprApp } from '../constructs/model/dapr-app';
 import { EnvironmentProfile } from '../constructs/model/profile';
 import { SecretRef } from '../constructs/model/secret-ref';
-import { daprAllowsTopic, TopicDirection, TopicGrant } from '../constructs/model/topic-grant';
+import { daprAllowsTopic, daprTopicDecision, scopedTopicsOf, scopedTopicsStats, TopicDirection, TopicGrant } from '../constructs/model/topic-grant';
 import { checkDocuments, documentsFromObjects } from '../constructs/policy/engine';
 import { daprChart, errorsOf, find, synth } from './helpers';
 
@@ -181,5 +181,36 @@ describe('ImportedComponent topic grants', () => {
     new DaprWorkload(chart, 'billing', { appId: 'billing', ...base }).uses(state);
     expect(errorsOf(chart)).toEqual([]);
     expect(state.topicGrants).toEqual([]);
+  });
+});
+
+describe("daprd's topic scoping, many questions on one component", () => {
+  test('a scopes value is parsed once for all its apps (once per app made a check quadratic in the apps)', () => {
+    const apps = Array.from({ length: 200 }, (_, i) => `app-${i}`);
+    const value = apps.map((a, i) => `${a}=t${i},shared`).join(';');
+    const metadata = new Map([['subscriptionScopes', value]]);
+    const before = scopedTopicsStats.parsed;
+    const allowed = apps.map((appId, i) => daprTopicDecision(metadata, { appId, namespace: 'apps', topic: `t${i}`, direction: TopicDirection.SUBSCRIBE }).allowed);
+    expect(allowed.every((a) => a)).toBe(true);
+    expect(daprTopicDecision(metadata, { appId: 'app-1', namespace: 'apps', topic: 't2', direction: TopicDirection.SUBSCRIBE }).allowed).toBe(false);
+    expect(scopedTopicsStats.parsed - before).toBe(1);
+  });
+
+  test("each app's topics as daprd's GetScopedTopics reads them: entries add up, in order, once each; `app=` is the topic ''; no `=` is ignored", () => {
+    const value = 'a=x,y; b=z ;a=y,w;c=;d;a=v=ignored';
+    expect(scopedTopicsOf(value, 'a')).toEqual(['x', 'y', 'w', 'v']);
+    expect(scopedTopicsOf(value, 'b')).toEqual(['z']);
+    expect(scopedTopicsOf(value, 'c')).toEqual(['']);
+    expect(scopedTopicsOf(value, 'd')).toEqual([]);
+    expect(scopedTopicsOf(value, 'A')).toEqual([]);
+    // A copy each time: a caller changing its list does not change the next answer.
+    scopedTopicsOf(value, 'a').push('changed');
+    expect(scopedTopicsOf(value, 'a')).toEqual(['x', 'y', 'w', 'v']);
+  });
+
+  test('placeholders are still replaced per app ({namespace} and {appID})', () => {
+    const metadata = new Map([['publishingScopes', '{appID}=own-{appID};other=x'], ['allowedTopics', 'own-a,own-b,{namespace}']]);
+    const ask = (appId: string, topic: string) => daprTopicDecision(metadata, { appId, namespace: 'ns', topic, direction: TopicDirection.PUBLISH }).allowed;
+    expect([ask('a', 'own-a'), ask('b', 'own-b'), ask('a', 'own-b'), ask('other', 'own-a')]).toEqual([true, true, false, false]);
   });
 });

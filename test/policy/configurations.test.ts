@@ -5,6 +5,7 @@ import {
   CONFIG_SAMPLING_RATE,
   CONFIG_TRUST_DOMAIN,
 } from '../../constructs/policy/rules/configurations';
+import { DocumentIndex } from '../../constructs/policy/document-index';
 import { LoadedDocument } from '../../constructs/policy/engine';
 import { configuration, daprRelease, findingsOf, findObject, goodProdSet, hardenedDeployment, HELM_VALUES, k8s, messagesOf, terraformJson, TF_FILE } from './fixtures';
 
@@ -67,6 +68,22 @@ describe('DAPR-CONF-002 policy app-ids exist', () => {
     c.spec.accessControl.policies[0].namespace = 'frontend';
     c.spec.accessControl.policies[0].appId = 'web';
     expect(findingsOf(CONFIG_POLICY_APPS_EXIST, [k8s(c), k8s(hardenedDeployment('order-api', 1))])).toEqual([]);
+  });
+});
+
+describe('DAPR-CONF-002 work', () => {
+  it("lists a namespace's app-ids only for a policy it reports (listing them per policy made the rule quadratic in the apps)", () => {
+    const appIdsIn = jest.spyOn(DocumentIndex.prototype, 'appIdsIn');
+    try {
+      expect(findingsOf(CONFIG_POLICY_APPS_EXIST, [k8s(configuration()), k8s(hardenedDeployment('order-api', 1))])).toEqual([]);
+      expect(appIdsIn).not.toHaveBeenCalled();
+      const c = configuration();
+      c.spec.accessControl.policies[0].appId = 'order-ap';
+      expect(messagesOf(CONFIG_POLICY_APPS_EXIST, [k8s(c), k8s(hardenedDeployment('order-api', 1))], DEV)).toHaveLength(1);
+      expect(appIdsIn).toHaveBeenCalledTimes(1);
+    } finally {
+      appIdsIn.mockRestore();
+    }
   });
 });
 
