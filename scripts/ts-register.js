@@ -55,7 +55,7 @@ function transpile(source, filename, key = sourceKey(source)) {
   } catch {
     // not cached yet
   }
-  prefetch(filename);
+  prefetch();
   stats.misses++;
   return transpileTo(cached, source, filename);
 }
@@ -89,12 +89,12 @@ function transpileTo(cached, source, filename) {
  * worker never holds the process open. DAPR_TS_PREFETCH=0 turns it off.
  */
 let prefetching = false;
-function prefetch(from) {
+function prefetch() {
   if (prefetching || process.env.DAPR_TS_PREFETCH === '0') return;
   prefetching = true;
   try {
     const { Worker } = require('worker_threads');
-    const worker = new Worker(__filename, { workerData: { daprTsPrefetch: true, from }, stdout: true, stderr: true });
+    const worker = new Worker(__filename, { workerData: { daprTsPrefetch: true }, stdout: true, stderr: true });
     worker.on('error', () => undefined); // only ever costs speed
     worker.unref();
   } catch {
@@ -116,47 +116,8 @@ function projectSources() {
   return out;
 }
 
-/**
- * The project's TypeScript files in the order a run starting at `from` loads them (depth first,
- * imports in source order, as `require` reaches them), then every other source: the worker keeps
- * just ahead of the thread that waits for them, instead of transpiling files it needs much later
- * (or never) first. Imports are read from the text; a specifier that names no project source
- * (a package, a type-only module that resolves elsewhere) is skipped.
- */
-function loadOrder(from, all) {
-  const { PACKAGE_SOURCES } = require('./package-sources');
-  const known = new Set(all);
-  const resolve = (spec, dir) => {
-    const mapped = PACKAGE_SOURCES[spec];
-    if (mapped !== undefined) return path.join(ROOT, mapped);
-    if (!spec.startsWith('.')) return undefined;
-    const base = path.resolve(dir, spec);
-    return [`${base}.ts`, path.join(base, 'index.ts')].find((f) => known.has(f));
-  };
-  const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g;
-  const order = [];
-  const seen = new Set();
-  const visit = (file) => {
-    if (seen.has(file) || !known.has(file)) return;
-    seen.add(file);
-    order.push(file);
-    let source;
-    try {
-      source = fs.readFileSync(file, 'utf8');
-    } catch {
-      return;
-    }
-    for (const m of source.matchAll(IMPORT)) {
-      const next = resolve(m[1], path.dirname(file));
-      if (next !== undefined) visit(next);
-    }
-  };
-  if (from) visit(path.resolve(from));
-  return [...order, ...all.filter((f) => !seen.has(f))];
-}
-
 if (!isMainThread && workerData?.daprTsPrefetch) {
-  for (const file of loadOrder(workerData.from, projectSources())) {
+  for (const file of projectSources()) {
     const source = fs.readFileSync(file, 'utf8');
     const cached = cachePath(source);
     if (!fs.existsSync(cached)) transpileTo(cached, source, file);
@@ -176,4 +137,4 @@ Module._extensions['.ts'] = function compileTs(module, filename) {
   module._compile(code, filename);
 };
 
-module.exports = { transpile, stats, projectSources, loadOrder, CACHE_DIR, codeCacheStats: codeCache?.stats };
+module.exports = { transpile, stats, projectSources, CACHE_DIR, codeCacheStats: codeCache?.stats };

@@ -70,24 +70,6 @@ describe('ts-register', () => {
     expect(fs.readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  test("the prefetch worker's order: the files a run loads, as it loads them (each before its imports), then the rest", () => {
-    const script = `const r = require('./scripts/ts-register.js'); process.stdout.write(JSON.stringify({ all: r.projectSources(), order: r.loadOrder('stacks/main.ts', r.projectSources()) }))`;
-    const res = run(['-e', script], path.join(scratch, 'cache-order'));
-    expect(res.stderr).toBe('');
-    const { all, order } = JSON.parse(res.stdout) as { all: string[]; order: string[] };
-    const rel = (f: string) => path.relative(ROOT, f).split(path.sep).join('/');
-    expect([...order].sort()).toEqual([...all].sort());
-    expect(order.slice(0, 3).map(rel)).toEqual(['stacks/main.ts', 'constructs/index.ts', 'constructs/model/app-secret-access.ts']);
-    // A file comes before the files it is the first to import, imports in source order (as require
-    // reaches them), so the worker transpiles ahead of the thread loading them;
-    // imports/dapr-crd-schemas.ts, which synth never loads, comes after them.
-    const at = (f: string) => order.map(rel).indexOf(f);
-    expect(at('stacks/environments.ts')).toBeLessThan(at('stacks/platform.ts'));
-    expect(at('stacks/platform.ts')).toBeLessThan(at('stacks/terraform.ts'));
-    expect(at('constructs/policy/document-index.ts')).toBeLessThan(at('constructs/policy/block-yaml.ts'));
-    expect(at('imports/dapr-crd-schemas.ts')).toBeGreaterThan(at('constructs/terraform/platform-synth.ts'));
-  });
-
   test('source maps: a file beside the cached code, read only with --enable-source-maps, which maps stack traces to the .ts lines', () => {
     const cache = path.join(scratch, 'cache-maps');
     const file = path.join(scratch, 'explode.ts');
