@@ -8,11 +8,8 @@
  * No type checking here: that is `npm run typecheck` / `npm test` / CI. Each `.ts` file is
  * transpiled once per content (key: sha256 of @swc/core's version, the options and the source);
  * the result lives in node_modules/.cache/dapr-platform-ts/ (outside git, gone with a fresh
- * `npm ci`; DAPR_TS_CACHE moves it). On a warm cache @swc/core is not even loaded. Each file's source
- * map is a file beside it (`<key>.js.map`, named by its absolute path at the end of the code), not
- * inline: `NODE_OPTIONS=--enable-source-maps` reads it to map stack traces back to the .ts lines,
- * and otherwise nothing reads it (inline, every load read the map's base64 along with the code, 2/3
- * of the bytes, and V8 scanned it whenever it compiled the file from source). On a cold
+ * `npm ci`; DAPR_TS_CACHE moves it). On a warm cache @swc/core is not even loaded. Source maps are
+ * inline: `NODE_OPTIONS=--enable-source-maps` maps stack traces back to the .ts lines. On a cold
  * cache a worker thread transpiles the rest of the project alongside (see prefetch()).
  * Every CommonJS module loaded after this file (node_modules included) is compiled with a V8 code
  * cache kept in the same folder (scripts/code-cache.js; DAPR_CODE_CACHE=0 turns it off).
@@ -21,7 +18,6 @@ const crypto = require('crypto');
 const fs = require('fs');
 const Module = require('module');
 const path = require('path');
-const { pathToFileURL } = require('url');
 const { isMainThread, threadId, workerData } = require('worker_threads');
 // The library's package names resolve to their sources in this repository (scripts/package-sources.js).
 require('./package-sources').resolveToSources();
@@ -29,7 +25,7 @@ require('./package-sources').resolveToSources();
 const SWC_OPTIONS = {
   jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
   module: { type: 'commonjs' },
-  sourceMaps: true,
+  sourceMaps: 'inline',
   swcrc: false,
   configFile: false,
 };
@@ -62,18 +58,11 @@ function transpile(source, filename, key = sourceKey(source)) {
 
 function transpileTo(cached, source, filename) {
   swc ??= require('@swc/core');
-  const { code: js, map } = swc.transformSync(source, { ...SWC_OPTIONS, filename });
-  const mapFile = `${cached}.map`;
-  // An absolute path, not a file: URL: Node.js 20 reads a source map from a path (resolved against
-  // the module's URL) but ignores any scheme other than data:.
-  const code = `${js}\n//# sourceMappingURL=${pathToFileURL(mapFile).pathname}\n`;
+  const { code } = swc.transformSync(source, { ...SWC_OPTIONS, filename });
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });
-    // Write then rename, the map first: a concurrent run (or the prefetch worker) never reads a
-    // half-written file, nor code whose map is not there yet.
+    // Write then rename: a concurrent run (or the prefetch worker) never reads a half-written file.
     const tmp = `${cached}.${process.pid}.${threadId}.tmp`;
-    fs.writeFileSync(tmp, map);
-    fs.renameSync(tmp, mapFile);
     fs.writeFileSync(tmp, code);
     fs.renameSync(tmp, cached);
   } catch {

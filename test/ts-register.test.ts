@@ -70,24 +70,6 @@ describe('ts-register', () => {
     expect(fs.readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  test('source maps: a file beside the cached code, read only with --enable-source-maps, which maps stack traces to the .ts lines', () => {
-    const cache = path.join(scratch, 'cache-maps');
-    const file = path.join(scratch, 'explode.ts');
-    fs.writeFileSync(file, ['interface Shape {', '  readonly sides: number;', '}', '', 'export function explode(shape: Shape): never {', '  throw new Error(`boom: ${shape.sides}`);', '}', ''].join('\n'));
-    const script = ['-e', `try { require(${JSON.stringify(file)}).explode({ sides: 3 }); } catch (e) { process.stdout.write(e.stack.split('\\n')[1].trim()); }`];
-    const line = (r: { stdout: string; stderr: string }) => (expect(r.stderr).toBe(''), r.stdout);
-    expect(line(run(['--enable-source-maps', ...script], cache))).toBe(`at Object.explode (${file}:6:9)`);
-    // Cached now: the map is read from its file.
-    expect(line(run(['--enable-source-maps', ...script], cache))).toBe(`at Object.explode (${file}:6:9)`);
-    // Without the flag, the transpiled position (as before: Node.js applies no map then).
-    expect(line(run(script, cache))).not.toContain(`${file}:6:`);
-    const code = fs.readdirSync(cache).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(cache, f), 'utf8'));
-    expect(code).toHaveLength(1);
-    expect(code[0]).not.toContain('base64');
-    const mapFile = /\n\/\/# sourceMappingURL=(.+)\n$/.exec(code[0])![1];
-    expect(JSON.parse(fs.readFileSync(mapFile, 'utf8')).sources).toEqual([file]);
-  });
-
   test('synth fails with a clear message on what the type checker would have caught (a port written as a string)', () => {
     const out = path.join(scratch, 'type-error');
     const r = run(['test/fixtures/type-error-synth.ts', '--dist', path.join(out, 'dist'), '--cdktf-out', path.join(out, 'cdktf.out')], path.join(scratch, 'cache'));
