@@ -11,7 +11,7 @@
 import { DaprVersion } from '../model/dapr-version';
 import { EnvironmentProfile } from '../model/profile';
 import { ContractInputError, LoadedContract, readContractFile } from '../contract/read-contract';
-import { CheckResult, checkDocuments, formatText, loadDocuments, parseProfile, PolicyInputError, writeJsonReport } from './engine';
+import { CheckResult, checkDocuments, NEWEST_SUPPORTED_SOURCE, formatText, loadDocuments, parseProfile, PolicyInputError, writeJsonReport } from './engine';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -111,6 +111,21 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
   return { paths, profile, daprVersion, contract, json, providedSecrets, help };
 }
 
+/**
+ * When nothing in the input said which Dapr release the cluster runs (no `--dapr-version`, no
+ * `--contract`, no dapr helm_release, as with an app team's own output), the rules used the newest
+ * supported release: say so, since the reference data (annotations, component metadata) differ
+ * between releases and an older cluster may refuse what passed here.
+ */
+export function versionGuessWarning(result: Pick<CheckResult, 'daprVersion' | 'daprVersionSource'>): string | undefined {
+  if (result.daprVersionSource !== NEWEST_SUPPORTED_SOURCE) return undefined;
+  return (
+    `warning: nothing in the input pins the Dapr version (no --dapr-version, no --contract, no dapr helm_release), ` +
+    `so the rules used ${result.daprVersion}, the newest supported: pass --contract <platform contract> or ` +
+    `--dapr-version <the version the cluster runs>.\n`
+  );
+}
+
 /** Runs the CLI; returns the exit code (never calls process.exit). */
 export function main(argv: readonly string[], io: CliIo = PROCESS_IO): number {
   let args: ParsedArgs;
@@ -155,6 +170,8 @@ export function main(argv: readonly string[], io: CliIo = PROCESS_IO): number {
     throw e;
   }
   io.stdout(formatText(result));
+  const guessed = versionGuessWarning(result);
+  if (guessed) io.stderr(guessed);
   if (args.json !== undefined) {
     writeJsonReport(args.json, result);
     io.stdout(`JSON report written to ${args.json}\n`);

@@ -84,6 +84,9 @@ export interface CheckResult {
 
 const EXACT_VERSION = /^v?(\d+\.\d+\.\d+)$/;
 
+/** The `daprVersionSource` of a check whose input pinned no Dapr version. */
+export const NEWEST_SUPPORTED_SOURCE = 'newest supported version';
+
 /** A profile from its name (`dev`, `staging`, `prod`), or undefined. */
 export function parseProfile(text: string): EnvironmentProfile | undefined {
   return (Object.values(EnvironmentProfile) as string[]).includes(text) ? (text as EnvironmentProfile) : undefined;
@@ -106,7 +109,7 @@ export function resolveDaprVersion(index: DocumentIndex, requested?: DaprVersion
     if (m && supported.has(m[1])) return { version: DaprVersion.of(m[1]), source: `chart version of ${r.ref}` };
   }
   const newest = DaprVersion.supported().slice(-1)[0];
-  return { version: newest, source: 'newest supported version' };
+  return { version: newest, source: NEWEST_SUPPORTED_SOURCE };
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { [Severity.ERROR]: 0, [Severity.WARNING]: 1 };

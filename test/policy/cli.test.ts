@@ -45,6 +45,19 @@ describe('policy CLI main()', () => {
     expect(r.err).toBe('');
   });
 
+  it('warns on stderr when nothing pins the Dapr version (an app team\'s output alone), and only then', () => {
+    const { dist, cdktf } = writeSet(goodProdSet());
+    const pinned = run([dist, cdktf]);
+    expect(pinned.err).toBe('');
+    const apps = run([dist]); // the Kubernetes documents without the helm_release
+    expect(apps.out).toContain('Dapr 1.18.3 (newest supported version)');
+    expect(apps.err).toBe(
+      'warning: nothing in the input pins the Dapr version (no --dapr-version, no --contract, no dapr helm_release), ' +
+        'so the rules used 1.18.3, the newest supported: pass --contract <platform contract> or --dapr-version <the version the cluster runs>.\n',
+    );
+    expect(run([dist, '--dapr-version', '1.16.19']).err).toBe('');
+  });
+
   it('exits 1 on errors, prints them grouped by severity and writes the JSON report', () => {
     const docs = goodProdSet();
     delete findObject(docs, 'Component', 'statestore').scopes;
