@@ -235,7 +235,7 @@ describe('the Terraform half of an app declared elsewhere', () => {
 
   it('leaves out an external app that reads no secret', () => {
     const app = new App({ outdir: path.join(tmp, 'unused') });
-    const chart = new DaprChart(app, 'platform', { namespace: 'shop' });
+    const chart = new DaprChart(app, 'platform', { namespace: 'shop', daprVersion: DaprVersion.LATEST });
     chart.addExternalApp({ appId: 'reports', owner: 'reports team' });
     expect(chart.externalAppSecretAccess).toEqual([]);
   });
@@ -244,7 +244,7 @@ describe('the Terraform half of an app declared elsewhere', () => {
 describe('DaprChart.addExternalApp', () => {
   it('refuses an app declared twice, one that is also a workload of the chart, and one without an owner', () => {
     const app = new App({ outdir: path.join(tmp, 'unused') });
-    const chart = new DaprChart(app, 'platform', { namespace: 'shop' });
+    const chart = new DaprChart(app, 'platform', { namespace: 'shop', daprVersion: DaprVersion.LATEST });
     chart.addExternalApp({ appId: 'returns', owner: 'returns team' });
     chart.addExternalApp({ appId: 'returns', owner: 'returns team' });
     chart.addExternalApp({ appId: 'orders', owner: ' ' });

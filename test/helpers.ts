@@ -1,5 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { DaprChart, DaprChartProps, ExternalHost } from '../constructs/k8s/dapr-chart';
+import { DaprVersion } from '../constructs/model/dapr-version';
 import { assertValid, validationErrors } from '../constructs/model/validation';
 
 /** The external hosts the tests' components use, with their (made-up) address ranges. */
@@ -13,10 +14,10 @@ export const TEST_EXTERNAL_HOSTS: ExternalHost[] = [
   { host: 'audit-db.example.com', cidrs: ['10.0.16.16/28'] },
 ];
 
-/** A DaprChart in a fresh test app (namespace `apps`, prod profile and the test hosts' CIDRs unless given). */
+/** A DaprChart in a fresh test app (namespace `apps`, prod profile, the newest Dapr release and the test hosts' CIDRs unless given). */
 export function daprChart(props: DaprChartProps = {}): DaprChart {
   const app: App = Testing.app();
-  return new DaprChart(app, 'test', { namespace: 'apps', externalHosts: TEST_EXTERNAL_HOSTS, ...props });
+  return new DaprChart(app, 'test', { namespace: 'apps', externalHosts: TEST_EXTERNAL_HOSTS, ...(props.contract ? {} : { daprVersion: DaprVersion.LATEST }), ...props });
 }
 
 /** Validates like synth does, then renders the chart's manifests. */

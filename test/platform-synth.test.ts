@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App as K8sApp } from 'cdk8s';
+import { App as K8sApp, Testing } from 'cdk8s';
 import { App as TfApp } from 'cdktf';
 import {
   DaprChart,
@@ -18,6 +18,7 @@ import {
   MtlsPolicy,
   PostgresStateStore,
   VaultAuth,
+  validationErrors,
   VaultSecretStore,
 } from '@dapr-platform/constructs';
 import {
@@ -35,7 +36,11 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dapr-platform-synth-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 /** A records platform: two services, one PostgreSQL state store, Vault; no pub/sub, no Redis. */
-function recordsEnvironment(name: string, profile: EnvironmentProfile, overrides: { stackId?: string; chartScope?: K8sApp } = {}): IPlatformEnvironment {
+function recordsEnvironment(
+  name: string,
+  profile: EnvironmentProfile,
+  overrides: { stackId?: string; chartScope?: K8sApp; chartDaprVersion?: DaprVersion } = {},
+): IPlatformEnvironment {
   const strict = profile !== EnvironmentProfile.DEV;
   return {
     name,
@@ -44,6 +49,7 @@ function recordsEnvironment(name: string, profile: EnvironmentProfile, overrides
       const chart = new DaprChart(overrides.chartScope ?? ctx.k8sApp, name, {
         namespace: 'records',
         profile,
+        daprVersion: overrides.chartDaprVersion ?? DaprVersion.LATEST,
         mtls,
         externalHosts: [
           { host: `vault.${name}.records.example.com`, cidrs: ['10.60.0.16/28'] },
@@ -203,6 +209,20 @@ describe('PlatformSynth: bad input fails with every error and its fix', () => {
       "dev: [dev] the environment's DaprChart is not in the k8sApp declare() was given: declare it with context.k8sApp as its scope.",
       "dev: [development] the environment's DaprPlatformStack has id 'development': give it the environment's name ('dev'), the folder cdktf.out/stacks/dev/.",
     ]);
+  });
+
+  test('a chart checked against another Dapr release than the stack installs is refused (and a strict chart must say which)', () => {
+    const older = DaprVersion.supported()[0];
+    expect(run([recordsEnvironment('prod', EnvironmentProfile.PROD, { chartDaprVersion: older })])).toEqual([
+      `prod: [prod] the DaprChart checks the manifests against Dapr ${older.version}, but the DaprPlatformStack installs ${DaprVersion.LATEST.version}: ` +
+        'give both the same daprVersion (the release the environment runs), so the manifests are checked against the control plane that runs them.',
+    ]);
+    const app = Testing.app();
+    expect(validationErrors(new DaprChart(app, 'returns', { namespace: 'apps', profile: EnvironmentProfile.STAGING }))).toEqual([
+      "[returns] DaprChart (profile staging) does not say which Dapr release the cluster runs, so every check would read the newest release's reference data " +
+        `(${DaprVersion.LATEST.version}): set daprVersion to the release the environment runs (e.g. DaprVersion.of('1.16.19')) or build against the platform contract (contract: PlatformContract.fromFile(...)).`,
+    ]);
+    expect(validationErrors(new DaprChart(app, 'dev-returns', { namespace: 'apps', profile: EnvironmentProfile.DEV }))).toEqual([]);
   });
 
   test('a stack in another cdktf App is named', () => {

@@ -1,12 +1,13 @@
 import { Testing } from 'cdk8s';
 import { DaprChart } from '../constructs/k8s/dapr-chart';
+import { DaprVersion } from '../constructs/model/dapr-version';
 import { DaprWorkload } from '../constructs/k8s/dapr-workload';
 import { DaprSynth, formatSynthErrors, synthOrReport, validationErrors } from '../constructs/model/validation';
 
 /** An app-team app with one workload; a `latest` image is invalid. */
 const app = (image: string) => {
   const a = Testing.app();
-  const chart = new DaprChart(a, 'returns', { namespace: 'apps' });
+  const chart = new DaprChart(a, 'returns', { namespace: 'apps', daprVersion: DaprVersion.LATEST });
   new DaprWorkload(chart, 'Returns', { appId: 'returns', image, appPort: 8080, apiToken: true });
   return a;
 };

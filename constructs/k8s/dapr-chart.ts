@@ -6,7 +6,7 @@ import { DaprApp, IDaprApp } from '../model/dapr-app';
 import { DaprVersion } from '../model/dapr-version';
 import { ExternalAppDeclaration, externalAppErrors, ExternalAppProps } from '../model/external-app';
 import { MtlsPolicy } from '../model/mtls-policy';
-import { EnvironmentProfile } from '../model/profile';
+import { EnvironmentProfile, isStrict } from '../model/profile';
 import { externalAppSecretAccess } from './external-app-access';
 
 const DAPR_SETTINGS = Symbol.for('dapr-platform.DaprChart.settings');
@@ -22,7 +22,9 @@ export interface DaprChartProps extends ChartProps {
   readonly profile?: EnvironmentProfile;
   /**
    * The Dapr release the cluster runs; every check reads this version's reference data.
-   * @default DaprVersion.LATEST
+   * Staging and prod require it (or `contract`, which carries it): checking against a release the
+   * cluster does not run passes what the cluster may refuse.
+   * @default - the contract's; without a contract, DaprVersion.LATEST in dev and an error in staging and prod
    */
   readonly daprVersion?: DaprVersion;
   /**
@@ -92,8 +94,16 @@ export class DaprChart extends Chart {
     };
     this[DAPR_SETTINGS] = this.settings;
     const settings = this.settings;
+    const versionUnpinned = props.daprVersion === undefined && contract === undefined && isStrict(settings.profile);
     this.node.addValidation({
       validate: () => [
+        ...(versionUnpinned
+          ? [
+              `DaprChart (profile ${settings.profile}) does not say which Dapr release the cluster runs, ` +
+                `so every check would read the newest release's reference data (${DaprVersion.LATEST.version}): set daprVersion ` +
+                `to the release the environment runs (e.g. DaprVersion.of('1.16.19')) or build against the platform contract (contract: PlatformContract.fromFile(...)).`,
+            ]
+          : []),
         ...settings.mtls.validate(settings.profile),
         ...externalHostErrors(settings.externalHosts),
         ...externalAppErrors(this.declaredExternalApps, new Set(workloadAppIds(this))),

@@ -315,6 +315,8 @@ export interface DaprPlatformStackProps {
 export class DaprPlatformStack extends TerraformStack {
   /** The environment name (the stack id). */
   public readonly environment: string;
+  /** The Dapr release the control plane installs (`DaprPlatformStackProps.daprVersion`). */
+  public readonly daprVersion: DaprVersion;
   /** The environment's namespaces. */
   public readonly namespaces: Namespaces;
   /** Sentry's CA from Vault PKI; undefined when Sentry self-signs (dev). */
@@ -337,6 +339,7 @@ export class DaprPlatformStack extends TerraformStack {
     super(scope, id);
     const env = id;
     this.environment = env;
+    this.daprVersion = props.daprVersion;
     const profile = props.profile;
     const strict = isStrict(profile);
     const prod = profile === EnvironmentProfile.PROD;

@@ -356,5 +356,13 @@ function declarationErrors(name: string, k8sApp: K8sApp, tfApp: TfApp, d: Enviro
   if (d.stack.node.id !== name) {
     errors.push(`${name}: [${d.stack.node.path}] the environment's DaprPlatformStack has id '${d.stack.node.id}': give it the environment's name ('${name}'), the folder cdktf.out/stacks/${name}/.`);
   }
+  const checked = d.chart.settings.daprVersion.version;
+  const installed = d.stack.daprVersion.version;
+  if (checked !== installed) {
+    errors.push(
+      `${name}: [${d.chart.node.path}] the DaprChart checks the manifests against Dapr ${checked}, but the DaprPlatformStack installs ${installed}: ` +
+        `give both the same daprVersion (the release the environment runs), so the manifests are checked against the control plane that runs them.`,
+    );
+  }
   return errors;
 }
