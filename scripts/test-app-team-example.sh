@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The library as app teams get it: builds both packages (scripts/build-packages.js), packs the
-# app-team package @dapr-platform/constructs (never the Terraform half), installs the tarball into a
+# The library as app teams get it: the packed app-team package @dapr-platform/constructs (never the
+# Terraform half; packed by scripts/lib/examples.sh unless DAPR_PACKED names the tarballs), installed into a
 # temporary copy of examples/app-team, checks that no cdktf or Terraform provider came with it, runs
 # the example's synth against the platform contract, checks its manifests
 # (scripts/check-app-team-example.js) and runs the policy check with the contract on them. Then
@@ -17,36 +17,18 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/app-team-example.XXXXXX")"
 if [ "${KEEP:-}" = "1" ]; then echo "scratch: $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
 started=$(date +%s)
 
-echo "== build and npm pack packages/constructs"
-(cd "$root" && node scripts/build-packages.js)
-mkdir -p "$tmp/pack"
-(cd "$root/packages/constructs" && npm pack --silent --pack-destination "$tmp/pack" >/dev/null)
-tarball=$(ls "$tmp"/pack/*.tgz)
+# shellcheck source=lib/examples.sh
+. "$root/scripts/lib/examples.sh"
+echo "== the packed packages"
+packed=$(packed_tarballs "$tmp/pack")
+tarball=$(ls "$packed"/dapr-platform-constructs-*.tgz)
 echo "packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
 
-echo "== install into a copy of examples/app-team"
+echo "== install the app-team package alone into a copy of examples/app-team"
 example="$tmp/app-team"
-mkdir -p "$example"
-(cd "$root/examples/app-team" && tar --exclude=./node_modules --exclude=./build --exclude=./dist --exclude=./vendor -cf - .) | (cd "$example" && tar -xf -)
-mkdir -p "$example/vendor"
-cp "$tarball" "$example/vendor/dapr-platform-constructs.tgz"
-(cd "$example" && npm install --no-audit --no-fund --prefer-offline --loglevel=error)
-
-# One copy of constructs in the app, or construct trees break (the library takes it as a peer).
-copies=$(cd "$example" && find . -path '*/node_modules/constructs/package.json' | wc -l)
-if [ "$copies" -ne 1 ]; then
-  echo "ERROR: $copies copies of 'constructs' in the example's node_modules; the library must share the app's." >&2
-  (cd "$example" && find . -path '*/node_modules/constructs/package.json') >&2
-  exit 1
-fi
-
-# The app team's install is the app-team package and its peers only: no Terraform half.
-terraform_modules=$(cd "$example" && find node_modules -maxdepth 2 \( -name cdktf -o -path 'node_modules/@cdktf/*' -o -path 'node_modules/@dapr-platform/terraform' \) | sort)
-if [ -n "$terraform_modules" ]; then
-  echo "ERROR: installing the app-team package brought the Terraform half:" >&2
-  echo "$terraform_modules" >&2
-  exit 1
-fi
+install_example "$root/examples/app-team" "$example" "$packed" constructs
+require_one_copy "$example" constructs
+require_no_terraform "$example"
 # What the app team runs with: the package, its dependency and its peers (npm ls --omit=dev).
 runtime_kib=$(cd "$example" && npm ls --omit=dev --all --parseable 2>/dev/null | grep '/node_modules/' | xargs du -sk | awk '{ s += $1 } END { print s }')
 echo "installed: node_modules $(du -sm "$example/node_modules" | cut -f1) MiB in all, $((runtime_kib / 1024)) MiB without the example's dev tools (typescript, @types/node); no cdktf, no Terraform provider"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The library as a platform team gets it: builds both packages (scripts/build-packages.js), packs
-# @dapr-platform/constructs and @dapr-platform/terraform, installs both tarballs into a temporary
+# The library as a platform team gets it: the packed @dapr-platform/constructs and
+# @dapr-platform/terraform (scripts/lib/examples.sh, or DAPR_PACKED), both installed into a temporary
 # copy of examples/payments-platform (a second platform declared with the public API only), runs
 # its synth with plain tsc + node against the installed packages, runs the policy check of the
 # installed package on every environment it wrote, and requires its output to be byte-identical to
@@ -21,28 +21,16 @@ if [ "${KEEP:-}" = "1" ]; then echo "scratch: $tmp"; else trap 'rm -rf "$tmp"' E
 started=$(date +%s)
 source_dir="$root/examples/payments-platform"
 
-echo "== build and npm pack both packages"
-(cd "$root" && node scripts/build-packages.js)
-mkdir -p "$tmp/pack"
-for p in constructs terraform; do
-  (cd "$root/packages/$p" && npm pack --silent --pack-destination "$tmp/pack" >/dev/null)
-done
-ls "$tmp/pack"
+# shellcheck source=lib/examples.sh
+. "$root/scripts/lib/examples.sh"
+echo "== the packed packages"
+packed=$(packed_tarballs "$tmp/pack")
+ls "$packed"
 
 echo "== install into a copy of examples/payments-platform"
 example="$tmp/payments-platform"
-mkdir -p "$example/vendor"
-(cd "$source_dir" && tar --exclude=./node_modules --exclude=./build --exclude=./dist --exclude=./cdktf.out --exclude=./vendor -cf - .) | (cd "$example" && tar -xf -)
-cp "$tmp"/pack/dapr-platform-constructs-*.tgz "$example/vendor/dapr-platform-constructs.tgz"
-cp "$tmp"/pack/dapr-platform-terraform-*.tgz "$example/vendor/dapr-platform-terraform.tgz"
-(cd "$example" && npm install --no-audit --no-fund --prefer-offline --loglevel=error)
-for m in constructs @dapr-platform/constructs; do
-  copies=$(cd "$example" && find . -path "*/node_modules/$m/package.json" | wc -l)
-  if [ "$copies" -ne 1 ]; then
-    echo "ERROR: $copies copies of '$m' in the example's node_modules; the packages must share the app's (peer dependencies)." >&2
-    exit 1
-  fi
-done
+install_example "$source_dir" "$example" "$packed" constructs terraform
+require_one_copy "$example" constructs @dapr-platform/constructs
 echo "installed: node_modules $(du -sm "$example/node_modules" | cut -f1) MiB (a platform: cdktf and the three providers included)"
 
 echo "== synth (tsc + node, against the installed packages)"
@@ -72,12 +60,8 @@ echo "ok: dist/ and cdktf.out/stacks/ byte-identical ($(find "$example/dist" -ty
 echo "== the refunds team: the constructs tarball alone into a copy of examples/payments-app"
 app="$tmp/payments-app"
 contract="$example/dist/prod.contract.json"
-mkdir -p "$app/vendor"
-(cd "$root/examples/payments-app" && tar --exclude=./node_modules --exclude=./build --exclude=./dist --exclude=./vendor -cf - .) | (cd "$app" && tar -xf -)
-cp "$tmp"/pack/dapr-platform-constructs-*.tgz "$app/vendor/dapr-platform-constructs.tgz"
-(cd "$app" && npm install --no-audit --no-fund --prefer-offline --loglevel=error)
-terraform_modules=$(cd "$app" && find node_modules -maxdepth 2 \( -name cdktf -o -path 'node_modules/@cdktf/*' -o -path 'node_modules/@dapr-platform/terraform' \) | sort)
-[ -z "$terraform_modules" ] || { echo "ERROR: the app team's install brought the Terraform half: $terraform_modules" >&2; exit 1; }
+install_example "$root/examples/payments-app" "$app" "$packed" constructs
+require_no_terraform "$app"
 [ -x "$app/node_modules/.bin/dapr-platform-check" ] || { echo "ERROR: installing @dapr-platform/constructs gave no dapr-platform-check command" >&2; exit 1; }
 # The team's committed copy is the contract the platform publishes (test/payments-app.test.ts keeps it so in-repo).
 cmp "$contract" "$app/contract/prod.contract.json" || { echo "ERROR: examples/payments-app/contract/prod.contract.json differs from what the installed payments platform wrote" >&2; exit 1; }
